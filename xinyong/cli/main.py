@@ -1,0 +1,37 @@
+"""The ``xinyong`` command: a thin shell over the core.
+
+Each command group lives in its own module and is registered here. Commands
+parse arguments, call one core function and print JSON lines (or a table on a
+terminal); they hold no business logic.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from xinyong import __version__
+from xinyong.cli import catalog, ids, ledger
+
+app = typer.Typer(
+    name="xinyong",
+    help="xinyong: a public credit information platform.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(ids.app, name="id")
+app.add_typer(catalog.app, name="catalog")
+ledger.register(app)
+
+
+@app.command()
+def version() -> None:
+    """Print the installed version."""
+    typer.echo(__version__)
+
+
+def run() -> None:
+    """Console-script entry point; usage errors exit with status 2."""
+    sys.exit(app(standalone_mode=True))
