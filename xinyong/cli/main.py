@@ -7,12 +7,15 @@ terminal); they hold no business logic.
 
 from __future__ import annotations
 
+import json
+import os
 import sys
 
 import typer
 
 from xinyong import __version__
 from xinyong.cli import catalog, ids, ledger
+from xinyong.settings import describe
 
 app = typer.Typer(
     name="xinyong",
@@ -30,6 +33,14 @@ ledger.register(app)
 def version() -> None:
     """Print the installed version."""
     typer.echo(__version__)
+
+
+@app.command("settings")
+def show_settings() -> None:
+    """List every XINYONG_* setting with its default, current value and help (JSON lines)."""
+    for row in describe():
+        row["value"] = os.environ.get(row["variable"], "")
+        typer.echo(json.dumps(row, ensure_ascii=False))
 
 
 def run() -> None:
