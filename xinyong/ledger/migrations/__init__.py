@@ -1,0 +1,1 @@
+"""Alembic migration scripts of the ledger; run them through :mod:`xinyong.ledger.migrate`."""
