@@ -37,38 +37,48 @@ def _text(raw: str) -> str:
     return raw
 
 
-def _setting(default: Any, help: str, parse: Callable[[str], Any] = _text) -> Any:
-    return field(default=default, metadata={"help": help, "parse": parse})
+def _about(help: str, parse: Callable[[str], Any] = _text) -> dict[str, Any]:
+    return {"help": help, "parse": parse}
 
 
 @dataclass(frozen=True)
 class Settings:
     """The platform's configuration; build it with :func:`load_settings`."""
 
-    home: Path = _setting(
-        Path("xinyong-data"),
-        "Data directory: the embedded SQLite store, keys and generated files live here.",
-        _path,
+    home: Path = field(
+        default=Path("xinyong-data"),
+        metadata=_about(
+            "Data directory: the embedded SQLite store, keys and generated files live here.",
+            _path,
+        ),
     )
-    database_url: str | None = _setting(
-        None,
-        "SQLAlchemy URL of the store, e.g. postgresql+psycopg://user@host/db. "
-        "Empty means the embedded SQLite file <home>/xinyong.sqlite3.",
+    database_url: str | None = field(
+        default=None,
+        metadata=_about(
+            "SQLAlchemy URL of the store, e.g. postgresql+psycopg://user@host/db. "
+            "Empty means the embedded SQLite file <home>/xinyong.sqlite3.",
+        ),
     )
-    today: dt.date | None = _setting(
-        None,
-        "Pin the platform's clock to this date (YYYY-MM-DD). Every deadline and "
-        "publicity window reads this one clock, so procedures can be tested on a "
-        "simulated calendar.",
-        _date,
+    today: dt.date | None = field(
+        default=None,
+        metadata=_about(
+            "Pin the platform's clock to this date (YYYY-MM-DD). Every deadline and "
+            "publicity window reads this one clock, so procedures can be tested on a "
+            "simulated calendar.",
+            _date,
+        ),
     )
-    secret_key: str | None = _setting(
-        None,
-        "Master secret (hex or any text of 32+ characters) for encrypting personal "
-        "identifiers and keying their look-up hash. Empty means the key file "
-        "<home>/secret.key, created by `xinyong init` with mode 0600.",
+    secret_key: str | None = field(
+        default=None,
+        metadata=_about(
+            "Master secret (hex or any text of 32+ characters) for encrypting personal "
+            "identifiers and keying their look-up hash. Empty means the key file "
+            "<home>/secret.key, created by `xinyong init` with mode 0600.",
+        ),
     )
-    log_level: str = _setting("WARNING", "Python logging level for the CLI and server.")
+    log_level: str = field(
+        default="WARNING", metadata=_about("Python logging level for the CLI and server.")
+    )
 
     @property
     def resolved_database_url(self) -> str:
@@ -76,6 +86,11 @@ class Settings:
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.home / 'xinyong.sqlite3').resolve()}"
+
+    @property
+    def calendar_dir(self) -> Path:
+        """Operator-supplied official schedules for years the packaged calendar lacks."""
+        return self.home / "calendar"
 
     @property
     def secret_key_path(self) -> Path:
