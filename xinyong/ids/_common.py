@@ -69,10 +69,10 @@ def check_length(number: str, lengths: tuple[int, ...], what: tuple[str, str]) -
     if len(number) in lengths:
         return
     zh = "或".join(str(n) for n in lengths)
-    en = " or ".join(str(n) for n in lengths)
+    en = " or ".join(str(n) for n in lengths) + (" character" if lengths == (1,) else " characters")
     raise InvalidLength(
         f"{what[0]}应为{zh}位，实为{len(number)}位",
-        f"{what[1]} must have {en} characters, not {len(number)}",
+        f"{what[1]} must have {en}, not {len(number)}",
         field="length",
     )
 

@@ -70,6 +70,7 @@ __all__ = [
     "compact",
     "format",
     "is_valid",
+    "issuable_head",
     "issue",
     "parse",
     "serial_for_body",
@@ -232,14 +233,39 @@ def format(number: str) -> str:
     return compact(number)
 
 
+def issuable_head(authority: str, entity_type: str, region: str) -> str:
+    """Positions 1-8 for new codes, or the ``ValidationError`` :func:`validate` would raise.
+
+    Callers check this before reserving serial numbers, so a typo in the
+    authority or region does not burn part of the counter. The region must
+    still be in force: no authority registers under an abolished division.
+    """
+    parts = [compact(authority), compact(entity_type), compact(region)]
+    for part, size, what in zip(parts, (1, 1, 6), _ISSUE_PARTS, strict=True):
+        check_length(part, (size,), what)
+    head = "".join(parts)
+    _check_alphabet(head)
+    check_entity_type(head[0], head[1])
+    found = _region(head)
+    division = divisions.lookup(found.code)
+    if division is not None and division.valid_to is not None:
+        raise InvalidComponent(
+            f"行政区划码 '{found.code}'（{found.name}）{division.valid_to} 年后已停用",
+            f"region code '{found.code}' ({found.name}) is no longer in force "
+            f"(last year {division.valid_to}); new codes need a current division",
+            field="region",
+            position=3,
+        )
+    return head
+
+
 def issue(authority: str, entity_type: str, region: str, serials: Iterable[int]) -> list[str]:
     """Build new codes, one per serial, valid by construction and collision-free.
 
-    The authority/type pair and the region are checked first and raise the same
-    errors :func:`validate` would; the region must also still be in force, since
-    no authority registers under an abolished division. Serials map to bodies by
-    the bijection of :func:`body_for_serial`, so distinct serials (for example
-    from a persistent counter) never give the same code; a repeated serial in
+    The authority/type pair and the region are checked first (see
+    :func:`issuable_head`). Serials map to organization-code bodies by the
+    bijection of :func:`body_for_serial`, so distinct serials (for example from
+    a persistent counter) never give the same code; a serial repeated within
     one call is refused rather than issuing a code twice.
 
     >>> codes = issue("9", "1", "110108", [0, 1])
@@ -248,22 +274,7 @@ def issue(authority: str, entity_type: str, region: str, serials: Iterable[int])
     >>> [validate(code) == code for code in codes]
     [True, True]
     """
-    parts = [compact(authority), compact(entity_type), compact(region)]
-    for part, size, what in zip(parts, (1, 1, 6), _ISSUE_PARTS, strict=True):
-        check_length(part, (size,), what)
-    head = "".join(parts)
-    _check_alphabet(head)
-    check_entity_type(head[0], head[1])
-    division = _region(head)
-    retired = divisions.lookup(division.code)
-    if retired is not None and retired.valid_to is not None:
-        raise InvalidComponent(
-            f"行政区划码 '{division.code}'（{division.name}）已于 {retired.valid_to} 年后停用",
-            f"region code '{division.code}' ({division.name}) is no longer in force "
-            f"(last year {retired.valid_to}); new codes need a current division",
-            field="region",
-            position=3,
-        )
+    head = issuable_head(authority, entity_type, region)
     codes: list[str] = []
     seen: set[int] = set()
     for serial in serials:
