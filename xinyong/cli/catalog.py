@@ -50,7 +50,7 @@ def _overview(console: Console, catalog: Catalog) -> None:
     types = Table(title="Record types 记录类型")
     types.add_column("id", no_wrap=True)
     for column in ("中文", "English", "category", "legal basis"):
-        types.add_column(column)
+        types.add_column(column, overflow="fold")
     for rt in catalog.record_types.values():
         basis = rt.legal_basis[0]
         short = f"{basis.instrument.split('（')[0]} {basis.article.split(' (')[0]}"
@@ -58,14 +58,14 @@ def _overview(console: Console, catalog: Catalog) -> None:
     kinds_table = Table(title="Subject kinds 主体类别")
     kinds_table.add_column("id", no_wrap=True)
     for column in ("中文", "English", "organisation", "USCC"):
-        kinds_table.add_column(column)
+        kinds_table.add_column(column, overflow="fold")
     for kind in catalog.subject_kinds.values():
         pairs = ", ".join(kind.uscc) if len(kind.uscc) < 5 else f"{len(kind.uscc)} pairs"
         kinds_table.add_row(kind.id, kind.label.zh, kind.label.en, str(kind.organisation), pairs)
     lists = Table(title="Lists 名单")
     lists.add_column("id", no_wrap=True)
     for column in ("kind", "中文", "term", "early removal", "notice window (working days)"):
-        lists.add_column(column)
+        lists.add_column(column, overflow="fold")
     for lst in catalog.lists.values():
         window = lst.response_window_working_days
         lists.add_row(
@@ -79,7 +79,7 @@ def _overview(console: Console, catalog: Catalog) -> None:
     measures = Table(title="Measures 措施")
     measures.add_column("id", no_wrap=True)
     for column in ("group", "中文", "applied by", "lists"):
-        measures.add_column(column)
+        measures.add_column(column, overflow="fold")
     for m in catalog.measures.values():
         measures.add_row(m.id, m.group, m.label.zh, m.authority.zh, ", ".join(m.applies_to_lists))
     for table in (types, kinds_table, lists, measures):
@@ -98,7 +98,7 @@ def _detail(console: Console, catalog: Catalog, rt: RecordType) -> None:
         console.print(f"legal basis: {basis.cite()}  {basis.url}")
     fields = Table(title="Fields 字段")
     for column in ("name", "type", "中文", "English", "code", "unit", "audience", "req."):
-        fields.add_column(column)
+        fields.add_column(column, overflow="fold")
     for f in rt.fields:
         flags = ("required" if f.required else "") + (" personal" if f.personal else "")
         fields.add_row(
