@@ -97,20 +97,13 @@ def _detail(console: Console, catalog: Catalog, rt: RecordType) -> None:
     for basis in rt.legal_basis:
         console.print(f"legal basis: {basis.cite()}  {basis.url}")
     fields = Table(title="Fields 字段")
-    for column in ("name", "type", "中文", "English", "code", "unit", "audience", "req."):
+    fields.add_column("name", no_wrap=True)
+    for column in ("type", "中文 / English", "code", "who"):
         fields.add_column(column, overflow="fold")
     for f in rt.fields:
-        flags = ("required" if f.required else "") + (" personal" if f.personal else "")
-        fields.add_row(
-            f.name,
-            f.type,
-            f.label.zh,
-            f.label.en,
-            f.std_code or "",
-            f.unit or "",
-            f.audience,
-            flags,
-        )
+        kind = f"{f.type} ({f.unit})" if f.unit else f.type
+        who = f.audience + (" required" if f.required else "") + (" personal" if f.personal else "")
+        fields.add_row(f.name, kind, f"{f.label.zh} / {f.label.en}", f.std_code or "", who)
     console.print(fields)
     console.print(f"natural key: {', '.join(rt.natural_key)}")
     console.print(f"tiers: {', '.join(rt.severity.tiers)}")
