@@ -1,0 +1,243 @@
+"""``generate``: the whole data set for one region, streamed to a directory.
+
+The output is a pure function of the parameters: every random stream is derived from
+the seed with numpy's SeedSequence, keyed by purpose, feed and chunk, and nothing reads
+the clock. Fault injection draws from its own streams, so the clean records are the same
+whatever the error rate: a run at ``--error-rate 0`` is the answer key of a run at 0.05.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from xinyong.synth.dates import DateTable, epoch_day
+from xinyong.synth.departments import DEPARTMENTS, FEEDS, Feed
+from xinyong.synth.faults import Injector
+from xinyong.synth.kinds import KINDS
+from xinyong.synth.people import make_people
+from xinyong.synth.records import BUILDERS
+from xinyong.synth.records.common import FeedContext
+from xinyong.synth.regions import Region, region
+from xinyong.synth.registry import write_registry
+from xinyong.synth.subjects import Subjects, make_subjects
+from xinyong.synth.writers import XLSX_PART_ROWS, CsvSink, JsonlSink, Sink, XlsxSink, part_names
+
+#: Rows generated per chunk; part of the definition of the output, like the seed.
+CHUNK = 8192
+DEFAULT_AS_OF = dt.date(2026, 6, 30)
+MAX_ENTITIES = 5_000_000
+GROUND_TRUTH = "ground_truth.jsonl"
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What was written: the manifest, also saved as ``manifest.json``."""
+
+    out_dir: Path
+    manifest: dict[str, Any]
+
+
+def generate(
+    out_dir: Path,
+    entities: int,
+    records: int,
+    seed: int = 1,
+    error_rate: float = 0.02,
+    region_code: str = "110108",
+    as_of: dt.date = DEFAULT_AS_OF,
+    progress: Callable[[int], None] | None = None,
+) -> Summary:
+    """Write subjects, feeds, ground truth and manifest for one region into ``out_dir``."""
+    _check(entities, records, error_rate, as_of)
+    reg = region(region_code)
+    (out_dir / "feeds").mkdir(parents=True, exist_ok=True)
+    people = make_people(entities * 4 // 5 + 20, seed, as_of)
+    subjects = make_subjects(entities, seed, reg, as_of, people)
+    write_registry(out_dir / "subjects.csv", subjects, people, reg)
+    contexts = [_context(f, reg, subjects, people, as_of) for f in FEEDS]
+    counts = allocate(records, contexts)
+    feeds, truths = [], 0
+    with open(out_dir / GROUND_TRUTH, "w", encoding="utf-8", newline="\n") as gt:
+        for number, (ctx, total) in enumerate(zip(contexts, counts, strict=True)):
+            entry = _write_feed(out_dir, ctx, number, total, seed, error_rate, gt, progress)
+            truths += sum(entry["faults"].values())
+            feeds.append(entry)
+    manifest = _manifest(
+        entities, records, seed, error_rate, reg, as_of, subjects, len(people), feeds, truths
+    )
+    (out_dir / "manifest.json").write_text(
+        json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
+    return Summary(out_dir, manifest)
+
+
+def _check(entities: int, records: int, error_rate: float, as_of: dt.date) -> None:
+    if not 10 <= entities <= MAX_ENTITIES:
+        raise ValueError(f"entities must be between 10 and {MAX_ENTITIES}")
+    if records < 0:
+        raise ValueError("records must not be negative")
+    if not 0.0 <= error_rate <= 0.5:
+        raise ValueError("error rate must be between 0 and 0.5")
+    if not dt.date(2016, 1, 1) <= as_of <= dt.date(2090, 12, 31):
+        raise ValueError("as-of date must lie between 2016 and 2090")
+
+
+def _context(feed: Feed, reg: Region, s: Subjects, people: Any, as_of: dt.date) -> FeedContext:
+    today = epoch_day(as_of)
+    pool = s.pool(feed.kinds, feed.sectors)
+    if len(pool) == 0:
+        pool = np.arange(len(s), dtype=np.int64)
+    dates = DateTable(feed.date_style, today - 7 * 365, today + 7 * 365)
+    return FeedContext(feed, reg, s, people, today, dates, pool, BUILDERS[feed.builder].layout)
+
+
+def allocate(records: int, contexts: list[FeedContext]) -> list[int]:
+    """Rows per feed: ``records`` split by share, capped by capacity, exactly summing up."""
+    caps = [
+        BUILDERS[c.feed.builder].capacity(c) if BUILDERS[c.feed.builder].capacity else None  # type: ignore[misc]
+        for c in contexts
+    ]
+    counts = [0] * len(contexts)
+    open_ = list(range(len(contexts)))
+    left = records
+    while left > 0 and open_:
+        shares = np.array([contexts[i].feed.share for i in open_])
+        exact = left * shares / shares.sum()
+        add = np.floor(exact).astype(int)
+        for j in np.argsort(add - exact, kind="stable")[: left - int(add.sum())]:
+            add[j] += 1
+        left = 0
+        for j, i in enumerate(open_):
+            cap = caps[i]
+            room = add[j] if cap is None else min(add[j], cap - counts[i])
+            counts[i] += int(room)
+            left += int(add[j] - room)
+        open_ = [i for i in open_ if caps[i] is None or counts[i] < caps[i]]  # type: ignore[operator]
+    return counts
+
+
+def _write_feed(
+    out_dir: Path,
+    ctx: FeedContext,
+    number: int,
+    total: int,
+    seed: int,
+    rate: float,
+    gt: Any,
+    progress: Callable[[int], None] | None,
+) -> dict[str, Any]:
+    feed = ctx.feed
+    part_rows = XLSX_PART_ROWS if feed.fmt == "xlsx" else None
+    names = [f"feeds/{n}" for n in part_names(feed.key, feed.ext, total, part_rows)]
+    sink = _sink(out_dir, feed, names, ctx.layout.headers, ctx.today)
+
+    def locate(g: int) -> tuple[str, int]:
+        if part_rows is None:
+            return names[0], g + 1
+        return names[g // part_rows], g % part_rows + 1
+
+    injector = Injector(ctx, rate, locate)
+    build = BUILDERS[feed.builder].build
+    faults: Counter[str] = Counter()
+    for chunk, first in enumerate(range(0, total, CHUNK)):
+        n = min(CHUNK, total - first)
+        batch = build(ctx, _rng(seed, 2, number, chunk), n)
+        truths = injector.apply(batch, first, _rng(seed, 3, number, chunk)) if rate else []
+        sink.write(batch.rows)
+        for t in truths:
+            faults[str(t["fault"])] += 1
+            gt.write(json.dumps({"feed": feed.key, **t}, ensure_ascii=False) + "\n")
+        if progress:
+            progress(n)
+    files = sink.close()
+    return {
+        "feed": feed.key,
+        "department": feed.department,
+        "department_name": DEPARTMENTS[feed.department].name(ctx.region),
+        "department_uscc": DEPARTMENTS[feed.department].uscc(ctx.region),
+        "record_type": feed.record_type,
+        "mapping": feed.mapping,
+        "format": feed.fmt,
+        "encoding": feed.encoding,
+        "date_format": feed.date_style,
+        "rows": total,
+        "files": [{"path": p, "rows": r} for p, r in files],
+        "columns": list(ctx.layout.headers),
+        "faults": dict(sorted(faults.items())),
+    }
+
+
+def _rng(seed: int, purpose: int, feed: int, chunk: int) -> np.random.Generator:
+    return np.random.Generator(
+        np.random.PCG64(np.random.SeedSequence([seed, purpose, feed, chunk]))
+    )
+
+
+def _sink(
+    out_dir: Path, feed: Feed, names: list[str], headers: tuple[str, ...], today: int
+) -> Sink:
+    if feed.fmt == "csv":
+        return CsvSink(out_dir, names[0], feed.encoding, headers)
+    if feed.fmt == "jsonl":
+        return JsonlSink(out_dir, names[0], headers)
+    stamp = dt.datetime.combine(dt.date(1970, 1, 1) + dt.timedelta(days=today), dt.time(0, 0))
+    return XlsxSink(out_dir, names, headers, "数据", stamp)
+
+
+def _manifest(
+    entities: int,
+    records: int,
+    seed: int,
+    rate: float,
+    reg: Region,
+    as_of: dt.date,
+    s: Subjects,
+    persons: int,
+    feeds: list[dict[str, Any]],
+    truths: int,
+) -> dict[str, Any]:
+    by_kind = Counter(KINDS[k].code for k in s.kind.tolist())
+    by_type: Counter[str] = Counter()
+    for f in feeds:
+        by_type[f["record_type"]] += f["rows"]
+    return {
+        "generator": "xinyong synth",
+        "format_version": 1,
+        "parameters": {
+            "entities": entities,
+            "records": records,
+            "seed": seed,
+            "error_rate": rate,
+            "region": reg.code,
+            "as_of": as_of.isoformat(),
+            "chunk": CHUNK,
+        },
+        "region": {"code": reg.code, "name": reg.full_name},
+        "subjects": {
+            "path": "subjects.csv",
+            "rows": len(s),
+            "encoding": "utf-8",
+            "by_kind": {k.code: by_kind.get(k.code, 0) for k in KINDS},
+            "branches": int((s.parent >= 0).sum()),
+            "renamed": len(s.former),
+            "persons_in_pool": persons,
+        },
+        "feeds": feeds,
+        "records": {
+            "total": sum(f["rows"] for f in feeds),
+            "by_record_type": dict(sorted(by_type.items())),
+        },
+        "ground_truth": {
+            "path": GROUND_TRUTH,
+            "rows": truths,
+            "row_numbering": "1-based data rows within each file, header excluded",
+        },
+    }
