@@ -154,13 +154,19 @@ def record_as_of(
     return fold(history(conn, Entity.RECORD, record_id, valid_at=valid_at, recorded_at=recorded_at))
 
 
-def _fold_subject(base: Subject, history_: Iterable[Event]) -> Subject | None:
+def _fold_subject(
+    base: Subject, history_: Iterable[Event], valid_at: dt.date | None
+) -> Subject | None:
     state: Subject | None = None
-    for event in sorted(history_, key=lambda e: (e.valid_from, e.seq)):
+    for event in sorted(
+        history_, key=lambda e: (e.type is not EventType.REGISTERED, e.valid_from, e.seq)
+    ):
         p = event.payload
         if event.type is EventType.REGISTERED:
             state = replace(base, name=p["name"], region=p.get("region"))
-        elif state is not None and event.type is EventType.AMENDED:
+        elif state is None or (valid_at is not None and event.valid_from > valid_at):
+            continue
+        elif event.type is EventType.AMENDED:
             state = replace(
                 state, name=p.get("name", state.name), region=p.get("region", state.region)
             )
@@ -173,10 +179,17 @@ def subject_as_of(
     valid_at: dt.date | None = None,
     recorded_at: dt.datetime | None = None,
 ) -> SubjectState | None:
-    """A subject and its records at ``valid_at`` as recorded by ``recorded_at``."""
+    """A subject and its records at ``valid_at`` as recorded by ``recorded_at``.
+
+    The subject exists from the moment it was recorded, whatever valid date its
+    registration carries (organisations are often registered here long after
+    they were founded, when their first record arrives); changes to its name
+    and region take effect on their valid dates. ``None`` if the ledger did not
+    know the subject yet at ``recorded_at``.
+    """
     base = get_subject(conn, subject_id)
-    own = history(conn, Entity.SUBJECT, subject_id, valid_at=valid_at, recorded_at=recorded_at)
-    subject = _fold_subject(base, own)
+    own = history(conn, Entity.SUBJECT, subject_id, recorded_at=recorded_at)
+    subject = _fold_subject(base, own, valid_at)
     if subject is None:
         return None
     joined = sa.select(events).join(

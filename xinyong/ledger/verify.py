@@ -63,15 +63,19 @@ def verify_chain(conn: Connection, expect_head: str | None = None) -> VerifyRepo
         return VerifyReport(False, 0, empty, None, "the chain_head row is missing")
     found_expected = expected is None
     seq, prev, prev_time = 0, GENESIS_HASH, None
-    stmt = sa.select(events).order_by(events.c.seq)
-    for row in conn.execution_options(yield_per=STREAM_ROWS).execute(stmt):
-        seq += 1
-        problem = _check(row, seq, prev, prev_time)
-        if problem:
-            return VerifyReport(False, seq - 1, head, seq, problem)
-        if expected is not None and row.hash == expected[1] and expected[0] in (None, seq):
-            found_expected = True
-        prev, prev_time = row.hash, row.recorded_at
+    stmt = sa.select(events).order_by(events.c.seq).execution_options(yield_per=STREAM_ROWS)
+    result = conn.execute(stmt)
+    try:
+        for row in result:
+            seq += 1
+            problem = _check(row, seq, prev, prev_time)
+            if problem:
+                return VerifyReport(False, seq - 1, head, seq, problem)
+            if expected is not None and row.hash == expected[1] and expected[0] in (None, seq):
+                found_expected = True
+            prev, prev_time = row.hash, row.recorded_at
+    finally:
+        result.close()  # stopping early must still release the server-side cursor
     return _check_tail(seq, prev, head, expected, found_expected)
 
 

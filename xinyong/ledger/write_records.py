@@ -16,7 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from xinyong.ledger import rows
-from xinyong.ledger.chain import canonical
+from xinyong.ledger.chain import canonical, json_string
 from xinyong.ledger.errors import DuplicateError, NotFoundError
 from xinyong.ledger.model import Entity, Event, EventType, NewRecord, Record, RecordStatus
 from xinyong.ledger.replay import Draft, apply, check_transition, fold
@@ -52,32 +52,43 @@ class RecordWrites(TransactionBase):
 
     def _add_chunk(self, ids: range, chunk: list[NewRecord], batch_id: int | None) -> None:
         self._linker.reserve_ids(len(chunk))
-        link, encode_date, now, today = self._linker.link, self._date, self._now_db, self.today()
-        actor = self.actor
+        link, encode_date, now, actor = self._linker.link, self._date, self._now_db, self.actor
+        today = self.today()
+        dates: dict[dt.date, tuple[str, Any]] = {}  # date -> (ISO text, driver value)
+        names: dict[str, str] = {}  # record type -> JSON text
         new_rows = []
         event_rows = []
         for rid, item in zip(ids, chunk, strict=True):
             fields = canonical(item.fields)
             decided = item.decision_date
             valid_from = item.valid_from or decided or today
+            vf = dates.get(valid_from) or dates.setdefault(
+                valid_from, (valid_from.isoformat(), encode_date(valid_from))
+            )
+            rtype = item.record_type
+            rtype_json = names.get(rtype) or names.setdefault(rtype, json_string(rtype))
+            if decided is None:
+                body = "{"
+                db_decided = None
+            else:
+                dd = dates.get(decided) or dates.setdefault(
+                    decided, (decided.isoformat(), encode_date(decided))
+                )
+                body = f'{{"decision_date":"{dd[0]}",'
+                db_decided = dd[1]
+            original = "" if item.original is None else f'"original":{canonical(item.original)},'
             body = (
-                ("{" if decided is None else f'{{"decision_date":"{decided.isoformat()}",')
-                + f'"document_no":{canonical(item.document_no)},"fields":{fields},'
-                + ("" if item.original is None else f'"original":{canonical(item.original)},')
-                + f'"record_type":{canonical(item.record_type)},"subject_id":{item.subject_id}}}'
+                f'{body}"document_no":{json_string(item.document_no)},"fields":{fields},'
+                f'{original}"record_type":{rtype_json},"subject_id":{item.subject_id:d}}}'
             )
             src = item.source_id
-            seq, event_id, prev, digest = link(
-                _RECORD, rid, _ASSERTED, valid_from.isoformat(), src, batch_id, body
-            )
-            db_vf = encode_date(valid_from)
+            seq, event_id, prev, digest = link(_RECORD, rid, _ASSERTED, vf[0], src, batch_id, body)
             new_rows.append(
-                (rid, src, item.subject_id, item.record_type, item.document_no, _ACTIVE, False,
-                 None if decided is None else encode_date(decided), fields, db_vf, db_vf, 1, seq,
-                 now)
+                (rid, src, item.subject_id, rtype, item.document_no, _ACTIVE, False, db_decided,
+                 fields, vf[1], vf[1], 1, seq, now)
             )  # fmt: skip
             event_rows.append(
-                (seq, event_id, _RECORD, rid, _ASSERTED, db_vf, now, actor, src, batch_id, body,
+                (seq, event_id, _RECORD, rid, _ASSERTED, vf[1], now, actor, src, batch_id, body,
                  prev, digest)
             )  # fmt: skip
         self._events.extend(event_rows)
