@@ -109,7 +109,7 @@ FEEDS: tuple[Feed, ...] = (
     Feed(
         "mr-abnormal",
         "mr",
-        "abnormal_operation",
+        "abnormal_operation_entry",
         "abnormal",
         "samr-abnormal-operation-cn",
         "csv",
@@ -121,7 +121,7 @@ FEEDS: tuple[Feed, ...] = (
     Feed(
         "mr-serious",
         "mr",
-        "serious_dishonesty",
+        "serious_dishonesty_entry",
         "serious",
         "samr-serious-violation-cn",
         "csv",
@@ -226,7 +226,7 @@ FEEDS: tuple[Feed, ...] = (
     Feed(
         "court-defaulter",
         "court",
-        "judgment_defaulter",
+        "court_judgment_defaulter",
         "court",
         "court-defaulter-spc-json",
         "jsonl",

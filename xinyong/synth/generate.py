@@ -18,20 +18,19 @@ from typing import Any
 
 import numpy as np
 
+from xinyong.catalog import load_catalog
 from xinyong.synth.dates import DateTable, epoch_day
-from xinyong.synth.departments import DEPARTMENTS, FEEDS, Feed
-from xinyong.synth.faults import Injector
+from xinyong.synth.departments import FEEDS, Feed
 from xinyong.synth.kinds import KINDS
 from xinyong.synth.people import make_people
 from xinyong.synth.records import BUILDERS
 from xinyong.synth.records.common import FeedContext
 from xinyong.synth.regions import Region, region
 from xinyong.synth.registry import write_registry
+from xinyong.synth.runner import run_feeds
+from xinyong.synth.stream import CHUNK, truth_part
 from xinyong.synth.subjects import Subjects, make_subjects
-from xinyong.synth.writers import XLSX_PART_ROWS, CsvSink, JsonlSink, Sink, XlsxSink, part_names
 
-#: Rows generated per chunk; part of the definition of the output, like the seed.
-CHUNK = 8192
 DEFAULT_AS_OF = dt.date(2026, 6, 30)
 MAX_ENTITIES = 5_000_000
 GROUND_TRUTH = "ground_truth.jsonl"
@@ -54,22 +53,23 @@ def generate(
     region_code: str = "110108",
     as_of: dt.date = DEFAULT_AS_OF,
     progress: Callable[[int], None] | None = None,
+    jobs: int = 1,
 ) -> Summary:
-    """Write subjects, feeds, ground truth and manifest for one region into ``out_dir``."""
+    """Write subjects, feeds, ground truth and manifest for one region into ``out_dir``.
+
+    ``out_dir`` must be new, empty, or hold an earlier data set (whose files are
+    replaced). ``jobs`` > 1 writes feeds in that many processes; the bytes are the same.
+    """
     _check(entities, records, error_rate, as_of)
     reg = region(region_code)
-    (out_dir / "feeds").mkdir(parents=True, exist_ok=True)
+    _prepare(out_dir)
     people = make_people(entities * 4 // 5 + 20, seed, as_of)
     subjects = make_subjects(entities, seed, reg, as_of, people)
     write_registry(out_dir / "subjects.csv", subjects, people, reg)
     contexts = [_context(f, reg, subjects, people, as_of) for f in FEEDS]
     counts = allocate(records, contexts)
-    feeds, truths = [], 0
-    with open(out_dir / GROUND_TRUTH, "w", encoding="utf-8", newline="\n") as gt:
-        for number, (ctx, total) in enumerate(zip(contexts, counts, strict=True)):
-            entry = _write_feed(out_dir, ctx, number, total, seed, error_rate, gt, progress)
-            truths += sum(entry["faults"].values())
-            feeds.append(entry)
+    feeds = run_feeds(out_dir, contexts, counts, seed, error_rate, jobs, progress)
+    truths = _join_truths(out_dir, contexts)
     manifest = _manifest(
         entities, records, seed, error_rate, reg, as_of, subjects, len(people), feeds, truths
     )
@@ -88,6 +88,34 @@ def _check(entities: int, records: int, error_rate: float, as_of: dt.date) -> No
         raise ValueError("error rate must be between 0 and 0.5")
     if not dt.date(2016, 1, 1) <= as_of <= dt.date(2090, 12, 31):
         raise ValueError("as-of date must lie between 2016 and 2090")
+
+
+def _prepare(out_dir: Path) -> None:
+    """Create ``out_dir``, or clear the files of an earlier data set; refuse anything else."""
+    if out_dir.exists() and any(out_dir.iterdir()):
+        manifest = out_dir / "manifest.json"
+        if not manifest.exists():
+            raise FileExistsError(f"{out_dir} is not empty and holds no generated data set")
+        old = json.loads(manifest.read_text(encoding="utf-8"))
+        paths = [old["subjects"]["path"], old["ground_truth"]["path"], "manifest.json"]
+        paths += [f["path"] for feed in old["feeds"] for f in feed["files"]]
+        for path in paths:
+            (out_dir / path).unlink(missing_ok=True)
+    (out_dir / "feeds").mkdir(parents=True, exist_ok=True)
+
+
+def _join_truths(out_dir: Path, contexts: list[FeedContext]) -> int:
+    """Concatenate the feeds' ground-truth parts in feed order; returns the line count."""
+    lines = 0
+    with open(out_dir / GROUND_TRUTH, "wb") as out:
+        for ctx in contexts:
+            part = truth_part(out_dir, ctx.feed)
+            with open(part, "rb") as src:
+                for line in src:
+                    out.write(line)
+                    lines += 1
+            part.unlink()
+    return lines
 
 
 def _context(feed: Feed, reg: Region, s: Subjects, people: Any, as_of: dt.date) -> FeedContext:
@@ -124,72 +152,9 @@ def allocate(records: int, contexts: list[FeedContext]) -> list[int]:
     return counts
 
 
-def _write_feed(
-    out_dir: Path,
-    ctx: FeedContext,
-    number: int,
-    total: int,
-    seed: int,
-    rate: float,
-    gt: Any,
-    progress: Callable[[int], None] | None,
-) -> dict[str, Any]:
-    feed = ctx.feed
-    part_rows = XLSX_PART_ROWS if feed.fmt == "xlsx" else None
-    names = [f"feeds/{n}" for n in part_names(feed.key, feed.ext, total, part_rows)]
-    sink = _sink(out_dir, feed, names, ctx.layout.headers, ctx.today)
-
-    def locate(g: int) -> tuple[str, int]:
-        if part_rows is None:
-            return names[0], g + 1
-        return names[g // part_rows], g % part_rows + 1
-
-    injector = Injector(ctx, rate, locate)
-    build = BUILDERS[feed.builder].build
-    faults: Counter[str] = Counter()
-    for chunk, first in enumerate(range(0, total, CHUNK)):
-        n = min(CHUNK, total - first)
-        batch = build(ctx, _rng(seed, 2, number, chunk), n)
-        truths = injector.apply(batch, first, _rng(seed, 3, number, chunk)) if rate else []
-        sink.write(batch.rows)
-        for t in truths:
-            faults[str(t["fault"])] += 1
-            gt.write(json.dumps({"feed": feed.key, **t}, ensure_ascii=False) + "\n")
-        if progress:
-            progress(n)
-    files = sink.close()
-    return {
-        "feed": feed.key,
-        "department": feed.department,
-        "department_name": DEPARTMENTS[feed.department].name(ctx.region),
-        "department_uscc": DEPARTMENTS[feed.department].uscc(ctx.region),
-        "record_type": feed.record_type,
-        "mapping": feed.mapping,
-        "format": feed.fmt,
-        "encoding": feed.encoding,
-        "date_format": feed.date_style,
-        "rows": total,
-        "files": [{"path": p, "rows": r} for p, r in files],
-        "columns": list(ctx.layout.headers),
-        "faults": dict(sorted(faults.items())),
-    }
-
-
-def _rng(seed: int, purpose: int, feed: int, chunk: int) -> np.random.Generator:
-    return np.random.Generator(
-        np.random.PCG64(np.random.SeedSequence([seed, purpose, feed, chunk]))
-    )
-
-
-def _sink(
-    out_dir: Path, feed: Feed, names: list[str], headers: tuple[str, ...], today: int
-) -> Sink:
-    if feed.fmt == "csv":
-        return CsvSink(out_dir, names[0], feed.encoding, headers)
-    if feed.fmt == "jsonl":
-        return JsonlSink(out_dir, names[0], headers)
-    stamp = dt.datetime.combine(dt.date(1970, 1, 1) + dt.timedelta(days=today), dt.time(0, 0))
-    return XlsxSink(out_dir, names, headers, "数据", stamp)
+def _catalog_kind(code: str) -> str | None:
+    found = load_catalog().subject_kind_for_uscc(*code.split("/"))
+    return found.id if found else None
 
 
 def _manifest(
@@ -226,6 +191,10 @@ def _manifest(
             "rows": len(s),
             "encoding": "utf-8",
             "by_kind": {k.code: by_kind.get(k.code, 0) for k in KINDS},
+            "kinds": [
+                {"code": k.code, "label": k.label, "catalog_kind": _catalog_kind(k.code)}
+                for k in KINDS
+            ],
             "branches": int((s.parent >= 0).sum()),
             "renamed": len(s.former),
             "persons_in_pool": persons,

@@ -7,12 +7,17 @@ so faults, ground truth and the manifest agree on which header means what.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+
+from xinyong.synth.dates import Cell
 
 #: Values of the operation column (操作类型): new record, correction, revocation.
 OPS_CN = ("新增", "更正", "撤销")
 #: The same for JSON feeds from systems that speak in insert/update/delete.
 OPS_IUD = ("I", "U", "D")
+#: The operation column every CSV and XLSX feed appends to the standard's columns.
+OP_HEADER = "操作类型"
 
 
 @dataclass(frozen=True)
@@ -33,6 +38,33 @@ class Layout:
     choices: tuple[tuple[int, tuple[str, ...]], ...] = ()  #: enumerated, amendable columns
     ops: tuple[str, str, str] = OPS_CN
 
+    @classmethod
+    def named(
+        cls,
+        headers: Sequence[str],
+        key: Sequence[str],
+        op: str = OP_HEADER,
+        choices: Mapping[str, tuple[str, ...]] | None = None,
+        end_is_deadline: bool = True,
+        ops: tuple[str, str, str] = OPS_CN,
+        **roles: str,
+    ) -> Layout:
+        """A layout whose roles are given by header name rather than position."""
+        where = {h: i for i, h in enumerate(headers)}
+        return cls(
+            headers=tuple(headers),
+            key=tuple(where[k] for k in key),
+            op=where[op],
+            choices=tuple((where[c], v) for c, v in (choices or {}).items()),
+            end_is_deadline=end_is_deadline,
+            ops=ops,
+            **{role: where[h] for role, h in roles.items()},
+        )
+
     def column(self, index: int | None) -> str | None:
         """Header of column ``index`` (None stays None)."""
         return None if index is None else self.headers[index]
+
+    def rows(self, columns: Mapping[str, Sequence[Cell]]) -> list[tuple[Cell, ...]]:
+        """Rows from named columns, in header order; a missing column is an error."""
+        return list(zip(*(columns[h] for h in self.headers), strict=True))

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from xinyong.synth.codes import corrupt_check, to_fullwidth
+from xinyong.synth.codes import corrupt_check, id_error, to_fullwidth
 from xinyong.synth.dates import Cell, day_of, impossible, plain
 from xinyong.synth.kinds import INDIVIDUAL_BUSINESS, LEGAL_PERSON, NATURAL_PERSON
 from xinyong.synth.records.common import Batch, FeedContext, add_years, yuan_to_wan
@@ -51,8 +51,11 @@ def _code(change: Callable[[str, float], str]) -> Mutator:
     def mutate(ctx: FeedContext, f: Facts, row: Row, u: float) -> Truth:
         i, name = _col(ctx, ctx.layout.code)
         good = str(row[i])
-        row[i] = change(good, u)
-        return {"column": name, "value": row[i], "intended": {name: good}}
+        bad = row[i] = change(good, u)
+        truth: Truth = {"column": name, "value": bad, "intended": {name: good}}
+        if bad:  # what the identifier validator says about it
+            truth["id_error"] = id_error(bad)
+        return truth
 
     return mutate
 

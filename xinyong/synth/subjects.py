@@ -17,8 +17,16 @@ from functools import partial
 import numpy as np
 import numpy.typing as npt
 
+from xinyong.ids import uscc
 from xinyong.synth import names, words
-from xinyong.synth.codes import SERIAL_SPACE, affine, coprime_multiplier, make_uscc, serial_body
+from xinyong.synth.codes import (
+    ISSUED_PREFIX,
+    SERIAL_SPACE,
+    affine,
+    coprime_multiplier,
+    make_uscc,
+    serial_body,
+)
 from xinyong.synth.dates import day_of, epoch_day
 from xinyong.synth.kinds import BRANCH_SHARE, KIND_INDEX, KINDS, RENAMED_SHARE, allocate
 from xinyong.synth.people import People
@@ -213,21 +221,32 @@ def _derived_name(
 
 
 def _issue_codes(s: Subjects, rnd: random.Random, rng: np.random.Generator, reg: Region) -> None:
+    """Give every subject its code: ``MA`` bodies through :func:`uscc.issue`, grouped."""
     a, b = coprime_multiplier(rnd, SERIAL_SPACE), rnd.randrange(SERIAL_SPACE)
     digits_a, digits_b = coprime_multiplier(rnd, 90_000_000), rnd.randrange(90_000_000)
     city_level = rng.random(len(s)) < 0.15
-    codes = []
+    codes = [""] * len(s)
+    issued: dict[tuple[str, str, str], list[int]] = {}
     for i in range(len(s)):
         kind = KINDS[s.kind[i]]
+        county_only = kind.code in ("9/2", "1/1", "N/2", "N/3", "8/1")
+        region_code = reg.city_code if city_level[i] and not county_only else reg.code
         old_until = _OLD_STYLE_UNTIL.get(kind.code)
         if old_until is not None and day_of(int(s.reg[i])) < old_until:
             if kind.code == "9/1":
                 body = str(10_000_000 + affine(i, 90_000_000, digits_a, digits_b))
             else:
                 body = serial_body(affine(i, 10_000_000, digits_a, digits_b), "L")
+        elif kind.prefix == ISSUED_PREFIX:
+            issued.setdefault((kind.authority, kind.entity_type, region_code), []).append(i)
+            continue
         else:
             body = serial_body(affine(i, SERIAL_SPACE, a, b), kind.prefix)
-        county_only = kind.code in ("9/2", "1/1", "N/2", "N/3", "8/1")
-        region_code = reg.city_code if city_level[i] and not county_only else reg.code
-        codes.append(make_uscc(kind.authority, kind.entity_type, region_code, body))
+        codes[i] = make_uscc(kind.authority, kind.entity_type, region_code, body)
+    for (authority, entity_type, region_code), members in issued.items():
+        serials = [affine(i, SERIAL_SPACE, a, b) for i in members]
+        for i, code in zip(
+            members, uscc.issue(authority, entity_type, region_code, serials), strict=True
+        ):
+            codes[i] = code
     s.codes[:] = np.array(codes, dtype="S18")

@@ -129,40 +129,35 @@ def names_at(ctx: FeedContext, subject: Ints, days: Ints) -> list[str]:
     return out
 
 
-def counterparts(ctx: FeedContext, subject: Ints, person: Ints, days: Ints) -> list[list[str]]:
-    """The counterpart columns of a double-publicity record, column-wise.
+def counterparts(ctx: FeedContext, subject: Ints, person: Ints, days: Ints) -> dict[str, list[str]]:
+    """The counterpart columns of a double-publicity record, by standard column name.
 
-    Name, category, the six code columns, the legal representative with ID type and
-    number, and the counterpart's own ID type and number (natural persons only).
+    Name, category, the six code columns (only the USCC is filled), the legal
+    representative with ID type and number, and the counterpart's own ID type and
+    number (natural persons only).
     """
     s, p, n = ctx.subjects, ctx.people, len(subject)
-    is_person = person >= 0
+    mask = (person >= 0).tolist()
     safe = np.maximum(subject, 0)
-    names = names_at(ctx, subject, days)
-    person_names = p.name_list(np.maximum(person, 0))
-    person_ids = p.id_list(np.maximum(person, 0))
-    codes = s.code_list(safe)
-    reps = p.name_list(s.rep[safe].astype(np.int64))
-    rep_ids = p.id_list(s.rep[safe].astype(np.int64))
-    category = _COUNTERPART[s.kind[safe]].tolist()
+    who = np.maximum(person, 0)
+    reps = s.rep[safe].astype(np.int64)
     blank = [""] * n
-    mask = is_person.tolist()
     pick = _pick
-    return [
-        pick(mask, person_names, names),
-        pick(mask, [NATURAL_PERSON] * n, category),
-        pick(mask, blank, codes),
-        blank,
-        blank,
-        blank,
-        blank,
-        blank,
-        pick(mask, blank, reps),
-        pick(mask, blank, ["身份证"] * n),
-        pick(mask, blank, rep_ids),
-        pick(mask, ["身份证"] * n, blank),
-        pick(mask, person_ids, blank),
-    ]
+    return {
+        "行政相对人名称": pick(mask, p.name_list(who), names_at(ctx, subject, days)),
+        "行政相对人类别": pick(mask, [NATURAL_PERSON] * n, _COUNTERPART[s.kind[safe]].tolist()),
+        "行政相对人代码_1（统一社会信用代码）": pick(mask, blank, s.code_list(safe)),
+        "行政相对人代码_2（工商注册号）": blank,
+        "行政相对人代码_3（组织机构代码）": blank,
+        "行政相对人代码_4（税务登记号）": blank,
+        "行政相对人代码_5（事业单位证书号）": blank,
+        "行政相对人代码_6（社会组织登记证号）": blank,
+        "法定代表人": pick(mask, blank, p.name_list(reps)),
+        "法定代表人证件类型": pick(mask, blank, ["身份证"] * n),
+        "法定代表人证件号码": pick(mask, blank, p.id_list(reps)),
+        "证件类型": pick(mask, ["身份证"] * n, blank),
+        "证件号码": pick(mask, p.id_list(who), blank),
+    }
 
 
 def _pick(mask: list[bool], yes: list[str], no: list[str]) -> list[str]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from xinyong.synth import terms
 from xinyong.synth.dates import Cell
 from xinyong.synth.layout import OPS_IUD, Layout
 from xinyong.synth.records.common import (
@@ -22,16 +23,16 @@ from xinyong.synth.records.common import (
 )
 
 #: SPC 2017 Art. 1 items and how often each is the ground for listing.
-ITEMS = (
-    ("有履行能力而拒不履行生效法律文书确定义务", 0.35),
-    ("以伪造证据、暴力、威胁等方法妨碍、抗拒执行", 0.03),
-    ("以虚假诉讼、虚假仲裁或者以隐匿、转移财产等方法规避执行", 0.05),
-    ("违反财产报告制度", 0.40),
-    ("违反限制消费令", 0.15),
-    ("无正当理由拒不履行执行和解协议", 0.02),
+ITEMS = tuple(
+    zip(
+        terms.labels("court_judgment_defaulter", "listing_ground"),
+        (0.35, 0.03, 0.05, 0.40, 0.15, 0.02),
+        strict=True,
+    )
 )
-LAYOUT = Layout(
-    headers=(
+NOT_PERFORMED, PARTLY = terms.labels("court_judgment_defaulter", "performance")
+LAYOUT = Layout.named(
+    (
         "caseCode",
         "iname",
         "partyTypeName",
@@ -51,15 +52,15 @@ LAYOUT = Layout(
         "publishDate",
         "opType",
     ),
-    key=(0,),
-    name=1,
-    code=3,
-    date=16,
-    start=11,
-    end=16,
-    op=17,
+    key=("caseCode",),
+    op="opType",
+    name="iname",
+    code="cardNum",
+    date="publishDate",
+    start="regDate",
+    end="publishDate",
     end_is_deadline=False,
-    choices=((13, ("全部未履行", "部分未履行")),),
+    choices={"performance": (NOT_PERFORMED, PARTLY)},
     ops=OPS_IUD,
 )
 _DUTIES = (
@@ -128,7 +129,7 @@ def build(ctx: FeedContext, rng: np.random.Generator, n: int) -> Batch:
                 gist[1],
                 dates(f_day),
                 "被执行人应" + _DUTIES[duty[k]].format(amount=amount[k]),
-                "部分未履行" if partial[k] else "全部未履行",
+                PARTLY if partial[k] else NOT_PERFORMED,
                 ITEMS[item[k]][0],
                 str(item[k] + 1),
                 dates(p_day),

@@ -13,8 +13,9 @@ import datetime as dt
 import numpy as np
 import numpy.typing as npt
 
-from xinyong.synth.dates import Cell, epoch_day, months_later
-from xinyong.synth.layout import Layout
+from xinyong.synth import terms
+from xinyong.synth.dates import epoch_day, months_later
+from xinyong.synth.layout import OP_HEADER, Layout
 from xinyong.synth.records.common import (
     Batch,
     FeedContext,
@@ -23,38 +24,18 @@ from xinyong.synth.records.common import (
     draw_subjects,
     year_of,
 )
-from xinyong.synth.records.penalty import COUNTERPART_HEADERS
 from xinyong.synth.records.vocab import LICENCES
 
-LAYOUT = Layout(
-    headers=(
-        *COUNTERPART_HEADERS,
-        "行政许可决定文书名称",
-        "行政许可决定文书号",
-        "许可类别",
-        "许可证书名称",
-        "许可编号",
-        "许可内容",
-        "许可决定日期",
-        "有效期自",
-        "有效期至",
-        "许可机关",
-        "许可机关统一社会信用代码",
-        "当前状态",
-        "数据来源单位",
-        "数据来源单位统一社会信用代码",
-        "备注",
-        "操作类型",
-    ),
-    name=0,
-    kind=1,
-    code=2,
-    key=(14,),
-    date=19,
-    start=20,
-    end=21,
-    op=28,
+LAYOUT = Layout.named(
+    (*terms.headers("administrative_licence"), OP_HEADER),
+    key=("行政许可决定文书号",),
+    name="行政相对人名称",
+    code="行政相对人代码_1（统一社会信用代码）",
+    date="许可决定日期",
+    start="有效期自",
+    end="有效期至",
 )
+VALID, INVALID = "1", "2"  #: 当前状态 codes (catalog values of ``status``)
 LONG_TERM = epoch_day(dt.date(2099, 12, 31))
 
 
@@ -66,7 +47,7 @@ def build(ctx: FeedContext, rng: np.random.Generator, n: int) -> Batch:
     choice, on_reg_day = _registrations(ctx, subject, rng.integers(0, len(kinds), n))
     days = np.where(on_reg_day, ctx.subjects.reg[subject].astype(np.int64), days)
     who = counterparts(ctx, subject, np.full(n, -1, dtype=np.int64), days)
-    codes, years, d_list = who[2], year_of(days), days.tolist()
+    codes, years, d_list = who["行政相对人代码_1（统一社会信用代码）"], year_of(days), days.tolist()
     prefix = ctx.department.doc_prefix(ctx.region)
     region, c_list = ctx.region.code, choice.tolist()
     serials = ctx.numbers(prefix + "许", years)
@@ -85,33 +66,30 @@ def build(ctx: FeedContext, rng: np.random.Generator, n: int) -> Batch:
         )
     valid = np.array([k.years for k in kinds], dtype=np.int64)[choice]
     end = np.where(valid > 0, months_later(days, 12 * valid) - 1, LONG_TERM)
-    pick = [(k.title, k.category, k.certificate, k.content) for k in kinds]
-    title, category, certificate, content = (
-        list(col) for col in zip(*[pick[c] for c in c_list], strict=True)
-    )
     decided = ctx.dates.many(days)
     dept, code = [ctx.dept_name] * n, [ctx.dept_code] * n
-    rows: list[tuple[Cell, ...]] = list(
-        zip(
-            *who,
-            title,
-            [f"{prefix}许〔{y}〕{s}号" for y, s in zip(years, serials, strict=True)],
-            category,
-            certificate,
-            numbers,
-            content,
-            decided,
-            decided,
-            ctx.dates.many(end),
-            dept,
-            code,
-            ["有效" if e >= ctx.today else "无效" for e in end.tolist()],
-            dept,
-            code,
-            [""] * n,
-            [LAYOUT.ops[0]] * n,
-            strict=True,
-        )
+    rows = LAYOUT.rows(
+        {
+            **who,
+            "行政许可决定文书名称": [kinds[c].title for c in c_list],
+            "行政许可决定文书号": [
+                f"{prefix}许〔{y}〕{s}号" for y, s in zip(years, serials, strict=True)
+            ],
+            "许可类别": [kinds[c].category for c in c_list],
+            "许可证书名称": [kinds[c].certificate for c in c_list],
+            "许可编号": numbers,
+            "许可内容": [kinds[c].content for c in c_list],
+            "许可决定日期": decided,
+            "有效期自": decided,
+            "有效期至": ctx.dates.many(end),
+            "许可机关": dept,
+            "许可机关统一社会信用代码": code,
+            "当前状态": [VALID if e >= ctx.today else INVALID for e in end.tolist()],
+            "数据来源单位": dept,
+            "数据来源单位统一社会信用代码": code,
+            "备注": [""] * n,
+            OP_HEADER: [LAYOUT.ops[0]] * n,
+        }
     )
     return Batch(rows=rows, subject=subject, day=days, start=days.copy(), end=end)
 

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import numpy as np
 
+from xinyong.synth import terms
 from xinyong.synth.dates import Cell, workdays
-from xinyong.synth.layout import Layout
+from xinyong.synth.layout import OP_HEADER, Layout
 from xinyong.synth.records.common import (
     Batch,
     FeedContext,
+    Ints,
     add_years,
     draw_days,
     draw_subjects,
@@ -23,58 +25,68 @@ from xinyong.synth.records.common import (
 )
 
 _REPORT = 0
-#: (reason for listing, reason for removal, share)
-ABNORMAL = (
-    (
-        "未依照《企业信息公示暂行条例》第八条规定的期限公示年度报告",
-        "补报未报年份的年度报告并公示",
-        0.70,
-    ),
-    (
-        "未在市场监督管理部门依照《企业信息公示暂行条例》第十条规定责令的期限内公示有关企业信息",
-        "依法履行公示义务",
-        0.08,
-    ),
-    ("公示企业信息隐瞒真实情况、弄虚作假", "更正其公示的信息", 0.04),
-    ("通过登记的住所或者经营场所无法联系", "依法办理住所或者经营场所变更登记", 0.18),
+#: Listing reasons (catalog labels, in catalog order), their removal reasons and shares.
+ABNORMAL = tuple(
+    zip(
+        terms.labels("abnormal_operation_entry", "listing_reason"),
+        (
+            "补报未报年份的年度报告并公示",
+            "依法履行公示义务",
+            "更正其公示的信息",
+            "依法办理住所或者经营场所变更登记",
+        ),
+        (0.70, 0.08, 0.04, 0.18),
+        strict=True,
+    )
 )
+_ORDER44 = "《市场监督管理严重违法失信名单管理办法》"
+#: (reason for listing, basis, share)
 SERIOUS = (
-    ("被列入经营异常名录届满3年仍未履行相关义务", "", 0.6),
-    ("实施食品安全领域严重违法失信行为，受到较重行政处罚", "", 0.15),
-    ("提交虚假材料或者采取其他欺诈手段隐瞒重要事实，取得市场主体登记，受到撤销登记处罚", "", 0.15),
-    ("拒不履行法定义务，严重影响市场监督管理部门公信力，受到较重行政处罚", "", 0.10),
+    ("被列入经营异常名录届满3年仍未履行相关义务", f"{_ORDER44}第十三条", 0.6),
+    ("实施食品安全领域严重违法失信行为，受到较重行政处罚", f"{_ORDER44}第二条", 0.15),
+    (
+        "提交虚假材料或者采取其他欺诈手段隐瞒重要事实，取得市场主体登记，受到撤销登记处罚",
+        f"{_ORDER44}第十二条",
+        0.15,
+    ),
+    (
+        "拒不履行法定义务，严重影响市场监督管理部门公信力，受到较重行政处罚",
+        f"{_ORDER44}第二条",
+        0.10,
+    ),
 )
 _SERIOUS_REMOVAL = ("列入满三年，依法移出", "已履行行政处罚决定并公开作出信用承诺，申请提前移出")
 
 
-def _layout(listing: str) -> Layout:
-    return Layout(
-        headers=(
-            "统一社会信用代码",
-            "企业名称",
-            "法定代表人",
-            f"列入{listing}原因",
-            "列入日期",
-            "列入决定机关",
-            "列入决定书文号",
-            f"移出{listing}原因",
-            "移出日期",
-            "移出决定机关",
-            "操作类型",
-        ),
-        code=0,
-        name=1,
-        key=(6,),
-        date=4,
-        start=4,
-        end=8,
-        op=10,
+def _layout(listing: str, extra: tuple[str, ...] = ()) -> Layout:
+    headers = (
+        "统一社会信用代码",
+        "企业名称",
+        "法定代表人",
+        f"列入{listing}原因",
+        *extra,
+        "列入日期",
+        "列入决定机关",
+        "列入决定书文号",
+        f"移出{listing}原因",
+        "移出日期",
+        "移出决定机关",
+        OP_HEADER,
+    )
+    return Layout.named(
+        headers,
+        key=("列入决定书文号",),
+        code="统一社会信用代码",
+        name="企业名称",
+        date="列入日期",
+        start="列入日期",
+        end="移出日期",
         end_is_deadline=False,
     )
 
 
 ABNORMAL_LAYOUT = _layout("经营异常名录")
-SERIOUS_LAYOUT = _layout("严重违法失信名单")
+SERIOUS_LAYOUT = _layout("严重违法失信名单", ("列入依据",))
 
 
 def build_abnormal(ctx: FeedContext, rng: np.random.Generator, n: int) -> Batch:
@@ -95,7 +107,7 @@ def build_abnormal(ctx: FeedContext, rng: np.random.Generator, n: int) -> Batch:
     gap = (20 + 880 * rng.random(n)).astype(np.int64)
     removed = (rng.random(n) < 0.55) & (days + gap <= ctx.today)
     end = np.where(removed, workdays(days + gap), -1)
-    why = [(ABNORMAL[r][0], ABNORMAL[r][1]) for r in reason.tolist()]
+    why = [(ABNORMAL[r][0], "", ABNORMAL[r][1]) for r in reason.tolist()]
     return _rows(ctx, subject, days, end, why, "异列", ABNORMAL_LAYOUT)
 
 
@@ -112,7 +124,7 @@ def build_serious(ctx: FeedContext, rng: np.random.Generator, n: int) -> Batch:
     end = np.where(three <= ctx.today, three, np.where(early, workdays(early_day), -1))
     end = np.where(end > ctx.today, ctx.today, end)
     why = [
-        (SERIOUS[r][0], _SERIOUS_REMOVAL[0] if e == t else _SERIOUS_REMOVAL[1])
+        (SERIOUS[r][0], SERIOUS[r][1], _SERIOUS_REMOVAL[0] if e == t else _SERIOUS_REMOVAL[1])
         for r, e, t in zip(reason, end.tolist(), three.tolist(), strict=True)
     ]
     return _rows(ctx, subject, days, end, why, "严列", SERIOUS_LAYOUT)
@@ -120,37 +132,33 @@ def build_serious(ctx: FeedContext, rng: np.random.Generator, n: int) -> Batch:
 
 def _rows(
     ctx: FeedContext,
-    subject: np.ndarray,
-    days: np.ndarray,
-    end: np.ndarray,
-    why: list[tuple[str, str]],
+    subject: Ints,
+    days: Ints,
+    end: Ints,
+    why: list[tuple[str, str, str]],
     series: str,
     layout: Layout,
 ) -> Batch:
-    s, p = ctx.subjects, ctx.people
-    names = names_at(ctx, subject, days)
-    codes = s.code_list(subject)
-    reps = p.name_list(s.rep[subject].astype(np.int64))
+    s, n = ctx.subjects, len(subject)
     prefix = ctx.department.doc_prefix(ctx.region) + series
-    dates, dept = ctx.dates, ctx.dept_name
-    rows: list[tuple[Cell, ...]] = []
-    for k, (day, stop, year) in enumerate(
-        zip(days.tolist(), end.tolist(), year_of(days), strict=True)
-    ):
-        listed, removal = why[k]
-        rows.append(
-            (
-                codes[k],
-                names[k],
-                reps[k],
-                listed,
-                dates(day),
-                dept,
-                f"{prefix}〔{year}〕{ctx.number(prefix, year)}号",
-                removal if stop >= 0 else "",
-                dates(stop) if stop >= 0 else "",
-                dept if stop >= 0 else "",
-                layout.ops[0],
-            )
-        )
-    return Batch(rows=rows, subject=subject, day=days, start=days.copy(), end=end)
+    years = year_of(days)
+    removed = (end >= 0).tolist()
+    dept = ctx.dept_name
+    listing, removal = layout.headers[3], layout.headers[-4]
+    columns: dict[str, list[Cell]] = {
+        "统一社会信用代码": list(s.code_list(subject)),
+        "企业名称": list(names_at(ctx, subject, days)),
+        "法定代表人": list(ctx.people.name_list(s.rep[subject].astype(np.int64))),
+        listing: [w[0] for w in why],
+        "列入依据": [w[1] for w in why],
+        "列入日期": ctx.dates.many(days),
+        "列入决定机关": [dept] * n,
+        "列入决定书文号": [
+            f"{prefix}〔{y}〕{k}号" for y, k in zip(years, ctx.numbers(prefix, years), strict=True)
+        ],
+        removal: [w[2] if r else "" for w, r in zip(why, removed, strict=True)],
+        "移出日期": ctx.dates.many(end),
+        "移出决定机关": [dept if r else "" for r in removed],
+        OP_HEADER: [layout.ops[0]] * n,
+    }
+    return Batch(rows=layout.rows(columns), subject=subject, day=days, start=days.copy(), end=end)

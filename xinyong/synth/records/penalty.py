@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from xinyong.synth.dates import Cell, months_later
-from xinyong.synth.layout import Layout
+from xinyong.synth import terms
+from xinyong.synth.dates import months_later
+from xinyong.synth.layout import OP_HEADER, Layout
 from xinyong.synth.records.common import (
     Batch,
     FeedContext,
@@ -25,52 +26,16 @@ from xinyong.synth.records.common import (
 )
 from xinyong.synth.records.vocab import VIOLATIONS, Violation
 
-COUNTERPART_HEADERS = (
-    "行政相对人名称",
-    "行政相对人类别",
-    "行政相对人代码_1（统一社会信用代码）",
-    "行政相对人代码_2（工商注册号）",
-    "行政相对人代码_3（组织机构代码）",
-    "行政相对人代码_4（税务登记号）",
-    "行政相对人代码_5（事业单位证书号）",
-    "行政相对人代码_6（社会组织登记证号）",
-    "法定代表人",
-    "法定代表人证件类型",
-    "法定代表人证件号码",
-    "证件类型",
-    "证件号码",
-)
-LAYOUT = Layout(
-    headers=(
-        *COUNTERPART_HEADERS,
-        "行政处罚决定书文号",
-        "违法行为类型",
-        "违法事实",
-        "处罚依据",
-        "处罚类别",
-        "处罚内容",
-        "罚款金额（万元）",
-        "没收违法所得、没收非法财物的金额（万元）",
-        "暂扣或吊销证照名称及编号",
-        "处罚决定日期",
-        "处罚有效期",
-        "公示截止期",
-        "处罚机关",
-        "处罚机关统一社会信用代码",
-        "数据来源单位",
-        "数据来源单位统一社会信用代码",
-        "备注",
-        "操作类型",
-    ),
-    name=0,
-    kind=1,
-    code=2,
-    key=(13,),
-    amount=19,
-    date=22,
-    start=22,
-    end=24,
-    op=30,
+LAYOUT = Layout.named(
+    (*terms.headers("administrative_penalty"), OP_HEADER),
+    key=("行政处罚决定书文号",),
+    name="行政相对人名称",
+    kind="行政相对人类别",
+    code="行政相对人代码_1（统一社会信用代码）",
+    amount="罚款金额（万元）",
+    date="处罚决定日期",
+    start="处罚决定日期",
+    end="公示截止期",
 )
 #: Probability of the minor, general and serious tier.
 TIERS = (0.25, 0.65, 0.10)
@@ -134,31 +99,29 @@ def build(ctx: FeedContext, rng: np.random.Generator, n: int) -> Batch:
             held.append("")
     end = months_later(days, np.array(PUBLICITY_MONTHS)[tier])
     until = np.where(measures > 0, months_later(days, measures), -1)
-    n_dept = [ctx.dept_name] * n
-    n_code = [ctx.dept_code] * n
-    rows: list[tuple[Cell, ...]] = list(
-        zip(
-            *who,
-            numbers,
-            kinds,
-            facts,
-            bases,
-            cats,
-            contents,
-            fines[0::2],
-            fines[1::2],
-            held,
-            ctx.dates.many(days),
-            ctx.dates.many(until),
-            ctx.dates.many(end),
-            n_dept,
-            n_code,
-            n_dept,
-            n_code,
-            [""] * n,
-            [LAYOUT.ops[0]] * n,
-            strict=True,
-        )
+    dept, code = [ctx.dept_name] * n, [ctx.dept_code] * n
+    rows = LAYOUT.rows(
+        {
+            **who,
+            "行政处罚决定书文号": numbers,
+            "违法行为类型": kinds,
+            "违法事实": facts,
+            "处罚依据": bases,
+            "处罚类别": cats,
+            "处罚内容": contents,
+            "罚款金额（万元）": fines[0::2],
+            "没收违法所得、没收非法财物的金额（万元）": fines[1::2],
+            "暂扣或吊销证照名称及编号": held,
+            "处罚决定日期": ctx.dates.many(days),
+            "处罚有效期": ctx.dates.many(until),
+            "公示截止期": ctx.dates.many(end),
+            "处罚机关": dept,
+            "处罚机关统一社会信用代码": code,
+            "数据来源单位": dept,
+            "数据来源单位统一社会信用代码": code,
+            "备注": [""] * n,
+            OP_HEADER: [LAYOUT.ops[0]] * n,
+        }
     )
     return Batch(rows=rows, subject=subject, day=days, start=days.copy(), end=end)
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from xinyong.synth import terms
 from xinyong.synth.dates import Cell
 from xinyong.synth.departments import DEPARTMENTS
-from xinyong.synth.layout import OPS_CN, Layout
+from xinyong.synth.layout import OP_HEADER, Layout
 from xinyong.synth.records.common import (
     Batch,
     FeedContext,
@@ -22,21 +23,26 @@ from xinyong.synth.records.common import (
     year_of,
 )
 
+_C = "credit_commitment"
+#: (catalog commitment type, matter)
 COMMITMENTS = (
-    ("审批替代型", "食品经营许可告知承诺"),
-    ("审批替代型", "建设工程规划许可告知承诺"),
-    ("证明事项型", "企业无违法违规记录证明事项告知承诺"),
-    ("主动型", "诚信经营公开承诺"),
-    ("行业自律型", "行业协会会员诚信自律承诺"),
-    ("信用修复型", "失信行为纠正后的信用修复承诺"),
+    (terms.label(_C, "commitment_type", "notify_and_commit"), "食品经营许可告知承诺"),
+    (terms.label(_C, "commitment_type", "notify_and_commit"), "建设工程规划许可告知承诺"),
+    (terms.label(_C, "commitment_type", "missing_documents"), "企业开办容缺受理承诺"),
+    (terms.label(_C, "commitment_type", "voluntary"), "诚信经营公开承诺"),
+    (terms.label(_C, "commitment_type", "self_discipline"), "行业协会会员诚信自律承诺"),
+    (terms.label(_C, "commitment_type", "credit_repair"), "失信行为纠正后的信用修复承诺"),
 )
 PLEDGE = (
     "本单位承诺所提交材料真实有效，严格遵守相关法律法规，"
     "如有违反，愿意承担相应法律责任并接受失信惩戒。"
 )
-PERFORMANCE = ("履约", "履约中", "未履约")
-COMMITMENT_LAYOUT = Layout(
-    headers=(
+#: Performance status labels: in progress, kept, breached.
+IN_PROGRESS, KEPT, BREACHED = (
+    terms.label(_C, "performance_status", v) for v in ("in_progress", "kept", "breached")
+)
+COMMITMENT_LAYOUT = Layout.named(
+    (
         "承诺书编号",
         "承诺主体名称",
         "统一社会信用代码",
@@ -49,28 +55,28 @@ COMMITMENT_LAYOUT = Layout(
         "承诺受理单位",
         "承诺受理单位统一社会信用代码",
         "履约状态",
-        "操作类型",
+        OP_HEADER,
     ),
-    key=(0,),
-    name=1,
-    code=2,
-    date=7,
-    start=7,
-    end=8,
-    op=12,
-    choices=((11, PERFORMANCE),),
+    key=("承诺书编号",),
+    name="承诺主体名称",
+    code="统一社会信用代码",
+    date="承诺日期",
+    start="承诺日期",
+    end="承诺有效期至",
+    choices={"履约状态": (IN_PROGRESS, KEPT, BREACHED)},
 )
+_LEVEL = {v: terms.label("honour", "honour_level", v) for v in ("national", "municipal", "county")}
 #: (honour, level, granting body as a pattern over the region)
 HONOURS = (
-    ("守合同重信用企业", "市级", "{city}市场监督管理局"),
-    ("全国守合同重信用企业", "国家级", "国家市场监督管理总局"),
-    ("诚信示范企业", "区级", "{full}发展和改革委员会"),
-    ("诚信经营示范店", "区级", "{full}商务局"),
-    ("安全生产标准化二级达标企业", "市级", "{city}应急管理局"),
-    ("先进社会组织", "区级", "{full}民政局"),
+    ("守合同重信用企业", _LEVEL["municipal"], "{city}市场监督管理局"),
+    ("全国守合同重信用企业", _LEVEL["national"], "国家市场监督管理总局"),
+    ("诚信示范企业", _LEVEL["county"], "{full}发展和改革委员会"),
+    ("诚信经营示范店", _LEVEL["county"], "{full}商务局"),
+    ("安全生产标准化二级达标企业", _LEVEL["municipal"], "{city}应急管理局"),
+    ("先进社会组织", _LEVEL["county"], "{full}民政局"),
 )
-HONOUR_LAYOUT = Layout(
-    headers=(
+HONOUR_LAYOUT = Layout.named(
+    (
         "honourNo",
         "subjectName",
         "uscc",
@@ -81,14 +87,13 @@ HONOUR_LAYOUT = Layout(
         "validUntil",
         "opType",
     ),
-    key=(0,),
-    name=1,
-    code=2,
-    date=6,
-    start=6,
-    end=7,
-    op=8,
-    ops=OPS_CN,
+    key=("honourNo",),
+    op="opType",
+    name="subjectName",
+    code="uscc",
+    date="grantDate",
+    start="grantDate",
+    end="validUntil",
 )
 
 
@@ -117,7 +122,7 @@ def build_commitments(ctx: FeedContext, rng: np.random.Generator, n: int) -> Bat
     for k, (day, stop, year) in enumerate(
         zip(days.tolist(), end.tolist(), year_of(days), strict=True)
     ):
-        status = PERFORMANCE[1] if stop >= ctx.today else PERFORMANCE[2 if broken[k] else 0]
+        status = IN_PROGRESS if stop >= ctx.today else (BREACHED if broken[k] else KEPT)
         rows.append(
             (
                 f"{prefix}〔{year}〕{ctx.number(prefix, year)}号",

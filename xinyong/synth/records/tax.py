@@ -14,14 +14,14 @@ import numpy as np
 
 from xinyong.synth.codes import affine
 from xinyong.synth.dates import Cell, day_of, epoch_day, workdays
-from xinyong.synth.layout import Layout
+from xinyong.synth.layout import OP_HEADER, Layout
 from xinyong.synth.records.common import Batch, FeedContext, Ints, names_at
 
-LEVELS = ("A", "B", "M", "C", "D")
+LEVELS = ("A", "B", "M", "C", "D")  # the catalog's grades, in published order
 ESTABLISHED = (0.12, 0.62, 0.12, 0.09, 0.05)
 NEW = (0.0, 0.15, 0.80, 0.03, 0.02)
-LAYOUT = Layout(
-    headers=(
+LAYOUT = Layout.named(
+    (
         "纳税人识别号",
         "纳税人名称",
         "法定代表人（负责人）",
@@ -29,14 +29,13 @@ LAYOUT = Layout(
         "纳税信用级别",
         "评价日期",
         "主管税务机关",
-        "操作类型",
+        OP_HEADER,
     ),
-    code=0,
-    name=1,
-    key=(0, 3),
-    date=5,
-    op=7,
-    choices=((4, LEVELS),),
+    key=("纳税人识别号", "评价年度"),
+    code="纳税人识别号",
+    name="纳税人名称",
+    date="评价日期",
+    choices={"纳税信用级别": LEVELS},
 )
 _MULTIPLIER = 2_654_435_761  # odd and prime: coprime to any pool size it is not a factor of
 
