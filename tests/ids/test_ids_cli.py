@@ -14,7 +14,7 @@ from ids_strategies import TODAY
 from typer.testing import CliRunner
 
 from xinyong.cli import ids as cli
-from xinyong.ids import uscc
+from xinyong.ids import detect, uscc
 
 runner = CliRunner()
 
@@ -191,3 +191,23 @@ def test_issue_without_a_store_says_so(tmp_path: Path, monkeypatch: pytest.Monke
     )
     assert result.exit_code == 1
     assert "xinyong init" in result.output
+
+
+def test_auto_on_a_mixed_batch_keeps_order_and_agrees_with_detect() -> None:
+    codes = [
+        "91110000600037341L",
+        "11010519491231002X",
+        "600037341",
+        "510000000391563",
+        "360426910101007",
+        "91110000600037342P",
+        "36042619910102009X",
+        "12345",
+        "N2110108MA01ABCD5A",
+    ]
+    result = runner.invoke(cli.app, ["check"], input="\n".join(codes))
+    assert result.exit_code == 1
+    records = _lines(result.output)
+    assert [r["input"] for r in records] == codes
+    assert [r["kind"] for r in records] == [detect(code) for code in codes]
+    assert [r["valid"] for r in records] == [True] * 5 + [False] * 3 + [True]

@@ -93,18 +93,27 @@ def _check_kind(kind: str, codes: Sequence[str], today: dt.date) -> Iterator[dic
         yield _record(code, kind, result.error(index), result.value(index))
 
 
+def _auto_kinds(codes: Sequence[str], today: dt.date) -> list[str | None]:
+    """What :func:`detect` says for each code, with the valid citizen numbers and then
+    the valid USCCs settled in two vectorised passes (feeds are mostly one or the other)."""
+    kinds: list[str | None] = ["ric" if ok else None for ok in bulk.check_ric(codes, today).valid]
+    rest = [index for index, kind in enumerate(kinds) if kind is None]
+    usccs = bulk.check_uscc([codes[index] for index in rest])
+    for index, ok in zip(rest, usccs.valid.tolist(), strict=True):
+        kinds[index] = "uscc" if ok else detect(codes[index])
+    return kinds
+
+
 def _check_auto(codes: Sequence[str], today: dt.date) -> Iterator[dict[str, Any]]:
-    # Most feeds are mostly USCCs: one vectorised pass settles those before guessing.
-    first = bulk.check_uscc(codes)
+    kinds = _auto_kinds(codes, today)
+    records: list[dict[str, Any] | None] = [None] * len(codes)
+    for kind in {kind for kind in kinds if kind is not None}:
+        rows = [index for index, found in enumerate(kinds) if found == kind]
+        checked = _check_kind(kind, [codes[index] for index in rows], today)
+        for index, record in zip(rows, checked, strict=True):
+            records[index] = record
     for index, code in enumerate(codes):
-        if first.valid[index]:
-            yield _record(code, "uscc", None, first.compact[index])
-            continue
-        kind = detect(code)
-        if kind is None:
-            yield _record(code, None, undetectable(code), None)
-            continue
-        yield next(_check_kind(kind, [code], today))
+        yield records[index] or _record(code, None, undetectable(code), None)
 
 
 def _read_codes(codes: list[str] | None) -> list[str]:

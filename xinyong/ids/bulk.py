@@ -108,9 +108,15 @@ def _pair_table() -> Bools:
     return table
 
 
-def _layout(compacted: list[str], width: int) -> tuple[npt.NDArray[np.intp], Bytes]:
+def _lengths(compacted: list[str]) -> npt.NDArray[np.int64]:
+    return np.fromiter(map(len, compacted), dtype=np.int64, count=len(compacted))
+
+
+def _layout(
+    compacted: list[str], width: int, lengths: npt.NDArray[np.int64] | None = None
+) -> tuple[npt.NDArray[np.intp], Bytes]:
     """Indices of the ASCII rows of length ``width`` and their bytes as an (m, width) array."""
-    lengths = np.fromiter(map(len, compacted), dtype=np.int64, count=len(compacted))
+    lengths = _lengths(compacted) if lengths is None else lengths
     rows = np.flatnonzero(lengths == width)
     chosen = compacted if len(rows) == len(compacted) else [compacted[i] for i in rows.tolist()]
     joined = "".join(chosen).encode("utf-8")
@@ -196,11 +202,11 @@ def check_ric(codes: Sequence[str], today: dt.date | None = None) -> BulkResult:
     today = today or dt.date.today()
     compacted = [compact(code) for code in codes]
     valid = np.zeros(len(compacted), dtype=np.bool_)
-    rows, layout = _layout(compacted, 18)
+    lengths = _lengths(compacted)
+    rows, layout = _layout(compacted, 18, lengths)
     valid[rows] = _ric_rows(layout, today)
-    for index, number in enumerate(compacted):
-        if len(number) == 15:  # legacy numbers are rare; the scalar path decides them
-            valid[index] = ric.is_valid(codes[index], today)
+    for index in np.flatnonzero(lengths == 15).tolist():  # rare: the scalar path decides
+        valid[index] = ric.is_valid(codes[index], today)
     return BulkResult(codes, compacted, valid, lambda number: ric.validate(number, today))
 
 
