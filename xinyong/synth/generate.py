@@ -22,9 +22,9 @@ from xinyong.catalog import load_catalog
 from xinyong.synth.dates import DateTable, epoch_day
 from xinyong.synth.departments import FEEDS, Feed
 from xinyong.synth.kinds import KINDS
-from xinyong.synth.people import make_people
+from xinyong.synth.people import People, make_people
 from xinyong.synth.records import BUILDERS
-from xinyong.synth.records.common import FeedContext
+from xinyong.synth.records.common import SPAN_DAYS, FeedContext
 from xinyong.synth.regions import Region, region
 from xinyong.synth.registry import write_registry
 from xinyong.synth.runner import run_feeds
@@ -118,11 +118,13 @@ def _join_truths(out_dir: Path, contexts: list[FeedContext]) -> int:
     return lines
 
 
-def _context(feed: Feed, reg: Region, s: Subjects, people: Any, as_of: dt.date) -> FeedContext:
+def _context(feed: Feed, reg: Region, s: Subjects, people: People, as_of: dt.date) -> FeedContext:
+    """A feed's context; its pool holds only subjects that existed during the record window."""
     today = epoch_day(as_of)
-    pool = s.pool(feed.kinds, feed.sectors)
+    alive = (s.end >= today - SPAN_DAYS + 30) & (s.reg <= today - 30)
+    pool = s.pool(feed.kinds, feed.sectors, alive)
     if len(pool) == 0:
-        pool = np.arange(len(s), dtype=np.int64)
+        pool = np.flatnonzero(alive) if alive.any() else np.arange(len(s), dtype=np.int64)
     dates = DateTable(feed.date_style, today - 7 * 365, today + 7 * 365)
     return FeedContext(feed, reg, s, people, today, dates, pool, BUILDERS[feed.builder].layout)
 

@@ -3,7 +3,8 @@
 A mutator edits the row in place and returns the ground-truth fields it owes: the
 column touched, the value an ingester should end up with (``normalised`` for faults
 that are accepted after normalisation, ``intended`` for rejected rows, ``changes`` for
-an amendment).
+an amendment). Dates in ground truth are always YYYY-MM-DD, whatever the feed's style:
+they are the values an ingester should end up with, not cell text.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from decimal import Decimal
 from xinyong.synth.codes import corrupt_check, id_error, to_fullwidth
 from xinyong.synth.dates import Cell, day_of, impossible, plain
 from xinyong.synth.kinds import INDIVIDUAL_BUSINESS, LEGAL_PERSON, NATURAL_PERSON
-from xinyong.synth.records.common import Batch, FeedContext, add_years, yuan_to_wan
+from xinyong.synth.records.common import Batch, FeedContext, add_years, iso, yuan_to_wan
 from xinyong.synth.records.licence import LONG_TERM
 
 Row = list[Cell]
@@ -83,39 +84,35 @@ def _name_brackets(ctx: FeedContext, f: Facts, row: Row, u: float) -> Truth:
 
 def _date_fullwidth(ctx: FeedContext, f: Facts, row: Row, u: float) -> Truth:
     i, name = _col(ctx, ctx.layout.date)
-    good = str(row[i])
-    row[i] = to_fullwidth(good)
-    return {"column": name, "value": row[i], "normalised": {name: good}}
+    row[i] = to_fullwidth(str(row[i]))
+    return {"column": name, "value": row[i], "normalised": {name: iso(f.day)}}
 
 
 def _date_impossible(ctx: FeedContext, f: Facts, row: Row, u: float) -> Truth:
     i, name = _col(ctx, ctx.layout.date)
-    good = plain(row[i], ctx.dates.style)
     row[i] = impossible(day_of(f.day), ctx.dates.style, int(u * 10))
-    return {"column": name, "value": row[i], "intended": {name: good}}
+    return {"column": name, "value": row[i], "intended": {name: iso(f.day)}}
 
 
 def _date_future(ctx: FeedContext, f: Facts, row: Row, u: float) -> Truth:
     lay, style = ctx.layout, ctx.dates.style
     i, name = _col(ctx, lay.date)
     shift = ctx.today + 1 + int(u * 365) - f.day
-    intended = {name: plain(row[i], style)}
+    intended = {name: iso(f.day)}
     row[i] = ctx.dates(f.day + shift)
-    end = f.end
-    if lay.end is not None and lay.end != lay.date and end >= 0 and end != LONG_TERM:
+    if lay.end is not None and lay.end != lay.date and f.end >= 0 and f.end != LONG_TERM:
         # Keep the window in order, so that the row carries this one fault only.
-        intended[lay.headers[lay.end]] = plain(row[lay.end], style)
-        row[lay.end] = ctx.dates(end + shift)
+        intended[lay.headers[lay.end]] = iso(f.end)
+        row[lay.end] = ctx.dates(f.end + shift)
     return {"column": name, "value": plain(row[i], style), "intended": intended}
 
 
 def _swap(ctx: FeedContext, f: Facts, row: Row, u: float) -> Truth:
     s, start = _col(ctx, ctx.layout.start)
     e, end = _col(ctx, ctx.layout.end)
-    style = ctx.dates.style
-    intended = {start: plain(row[s], style), end: plain(row[e], style)}
     row[s], row[e] = row[e], row[s]
-    return {"column": start, "value": plain(row[s], style), "intended": intended}
+    value = plain(row[s], ctx.dates.style)
+    return {"column": start, "value": value, "intended": {start: iso(f.start), end: iso(f.end)}}
 
 
 def _unit(ctx: FeedContext, f: Facts, row: Row, u: float) -> Truth:
@@ -160,12 +157,13 @@ def _amend(ctx: FeedContext, f: Facts, row: Row, u: float) -> Truth:
         others = [v for v in values if v != row[changed]]
         row[changed] = others[int(u * len(others))]
     elif lay.end is not None and lay.end != lay.date and 0 <= f.end != LONG_TERM:
-        changed = lay.end
-        end = f.end
-        row[changed] = ctx.dates(add_years(end, 1))
+        changed, day = lay.end, add_years(f.end, 1)  # a validity extended by a year
+        row[changed] = ctx.dates(day)
+        return {"column": lay.headers[changed], "changes": {lay.headers[changed]: iso(day)}}
     else:
-        changed = lay.date if lay.date is not None else lay.key[0]
-        row[changed] = ctx.dates(f.day - 1 - int(u * 5))
+        changed, day = lay.date if lay.date is not None else lay.key[0], f.day - 1 - int(u * 5)
+        row[changed] = ctx.dates(day)
+        return {"column": lay.headers[changed], "changes": {lay.headers[changed]: iso(day)}}
     return {
         "column": lay.headers[changed],
         "changes": {lay.headers[changed]: plain(row[changed], style)},

@@ -89,6 +89,14 @@ def write_feed(
         "rows": total,
         "files": [{"path": p, "rows": r} for p, r in files],
         "columns": list(ctx.layout.headers),
+        "key": [ctx.layout.headers[i] for i in ctx.layout.key],
+        "operation": dict(
+            zip(
+                ("column", "new", "amend", "revoke"),
+                (ctx.layout.headers[ctx.layout.op], *ctx.layout.ops),
+                strict=True,
+            )
+        ),
         "faults": dict(sorted(faults.items())),
     }
 

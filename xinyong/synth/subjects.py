@@ -75,9 +75,19 @@ class Subjects:
         """Codes of the subjects at ``index``."""
         return self.codes[index].astype("U18").tolist()  # type: ignore[no-any-return]
 
-    def pool(self, kinds: tuple[str, ...], sectors: tuple[str, ...] = ()) -> npt.NDArray[np.int64]:
-        """Indices of subjects of these kinds (and sectors, when any match), in index order."""
+    def pool(
+        self,
+        kinds: tuple[str, ...],
+        sectors: tuple[str, ...] = (),
+        among: npt.NDArray[np.bool_] | None = None,
+    ) -> npt.NDArray[np.int64]:
+        """Indices of subjects of these kinds (and sectors, when any match), in index order.
+
+        ``among`` restricts the choice further, e.g. to subjects alive in a window.
+        """
         wanted = np.isin(self.kind, [KIND_INDEX[k] for k in kinds])
+        if among is not None:
+            wanted &= among
         if sectors:
             narrowed = wanted & np.isin(self.sector, [SECTORS.index(s) for s in sectors])
             if narrowed.any():

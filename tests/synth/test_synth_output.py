@@ -1,0 +1,135 @@
+"""The data set as files: determinism, counts, formats, encodings and headers."""
+
+from __future__ import annotations
+
+import filecmp
+import hashlib
+from pathlib import Path
+
+import pytest
+from conftest import PARAMS
+from synth_read import feed_tables, manifest, read_table
+
+from xinyong.catalog import load_catalog
+from xinyong.synth import generate
+
+
+def _digest(root: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_same_parameters_give_identical_bytes(dataset: Path, tmp_path: Path) -> None:
+    again = tmp_path / "again"
+    generate(again, **PARAMS)  # type: ignore[arg-type]
+    assert _digest(again) == _digest(dataset)
+
+
+def test_worker_processes_write_the_same_bytes(dataset: Path, tmp_path: Path) -> None:
+    parallel = tmp_path / "parallel"
+    generate(parallel, jobs=2, **PARAMS)  # type: ignore[arg-type]
+    assert _digest(parallel) == _digest(dataset)
+
+
+def test_another_seed_gives_another_data_set(dataset: Path, tmp_path: Path) -> None:
+    other = tmp_path / "other"
+    generate(other, **{**PARAMS, "seed": 12})  # type: ignore[arg-type]
+    assert not filecmp.cmp(other / "subjects.csv", dataset / "subjects.csv", shallow=False)
+
+
+def test_rerun_into_the_same_directory_replaces_the_old_set(tmp_path: Path) -> None:
+    root = tmp_path / "set"
+    generate(root, 50, 2_000, seed=1)
+    first = _digest(root)
+    generate(root, 50, 300, seed=1)
+    generate(root, 50, 2_000, seed=1)
+    assert _digest(root) == first
+
+
+def test_refuses_a_directory_it_did_not_write(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("mine", encoding="utf-8")
+    with pytest.raises(FileExistsError):
+        generate(tmp_path, 50, 100)
+    assert (tmp_path / "notes.txt").read_text(encoding="utf-8") == "mine"
+
+
+def test_counts_in_files_match_the_manifest(dataset: Path) -> None:
+    m = manifest(dataset)
+    tables = feed_tables(dataset)
+    total = 0
+    for feed, _, files in tables.values():
+        for f in feed["files"]:
+            assert len(files[f["path"]]) == f["rows"], f["path"]
+        assert sum(f["rows"] for f in feed["files"]) == feed["rows"]
+        total += feed["rows"]
+    assert total == m["records"]["total"] == PARAMS["records"]
+    by_type: dict[str, int] = {}
+    for feed, _, _ in tables.values():
+        by_type[feed["record_type"]] = by_type.get(feed["record_type"], 0) + feed["rows"]
+    assert by_type == m["records"]["by_record_type"]
+    subjects = read_table(dataset, "subjects.csv", "csv", "utf-8")
+    assert len(subjects) - 1 == m["subjects"]["rows"] == PARAMS["entities"]
+    lines = (dataset / "ground_truth.jsonl").read_text(encoding="utf-8").splitlines()
+    assert len(lines) == m["ground_truth"]["rows"]
+    assert sum(sum(f["faults"].values()) for f in m["feeds"]) == len(lines)
+
+
+def test_every_feed_and_format_is_present(dataset: Path) -> None:
+    feeds = manifest(dataset)["feeds"]
+    assert {(f["format"], f["encoding"]) for f in feeds} >= {
+        ("csv", "gbk"), ("csv", "utf-8"), ("csv", "utf-8-sig"), ("xlsx", "utf-8"),
+        ("jsonl", "utf-8"),
+    }  # fmt: skip
+    assert all(f["rows"] > 0 for f in feeds)
+
+
+def test_record_types_and_standard_headers_come_from_the_catalog(dataset: Path) -> None:
+    catalog = load_catalog()
+    for feed, header, _ in feed_tables(dataset).values():
+        record_type = catalog.record_type(feed["record_type"])  # raises if unknown
+        assert header == feed["columns"]
+        if feed["mapping"].startswith("double-publicity"):
+            standard = [f.std_name for f in record_type.fields if f.std_name]
+            assert header == [*standard, "操作类型"], feed["feed"]
+
+
+def test_gbk_feeds_decode_as_gbk_and_carry_chinese_headers(dataset: Path) -> None:
+    gbk = [f for f in manifest(dataset)["feeds"] if f["encoding"] == "gbk"]
+    assert {f["feed"] for f in gbk} >= {"mr-penalty", "mr-licence", "mr-abnormal", "cm-penalty"}
+    for feed in gbk:
+        raw = (dataset / feed["files"][0]["path"]).read_bytes()
+        with pytest.raises(UnicodeDecodeError):
+            raw.decode("utf-8")  # really GBK, not UTF-8 that happens to be ASCII
+        first = raw.decode("gbk").splitlines()[0]
+        assert first.split(",")[0] in ("行政相对人名称", "统一社会信用代码")
+
+
+def test_utf8_sig_feeds_start_with_a_byte_order_mark(dataset: Path) -> None:
+    for feed in manifest(dataset)["feeds"]:
+        raw = (dataset / feed["files"][0]["path"]).read_bytes()
+        assert raw.startswith(b"\xef\xbb\xbf") == (feed["encoding"] == "utf-8-sig"), feed["feed"]
+
+
+def test_xlsx_feeds_open_and_hold_excel_dates(dataset: Path) -> None:
+    tables = feed_tables(dataset)
+    feed, header, files = tables["em-penalty"]
+    rows = next(iter(files.values()))
+    serials = [r[header.index("处罚决定日期")] for r in rows]
+    assert sum(isinstance(v, int) for v in serials) > 0.9 * len(rows)  # bare serial numbers
+    feed, header, files = tables["tax-rating"]
+    rows = next(iter(files.values()))
+    dated = [r[header.index("评价日期")] for r in rows]
+    assert sum(hasattr(v, "year") for v in dated) > 0.9 * len(rows)  # date-formatted cells
+
+
+def test_xlsx_feeds_split_into_parts_below_the_row_limit(tmp_path: Path) -> None:
+    from xinyong.synth import writers
+
+    names = writers.part_names("tax-rating", "xlsx", 450_001, writers.XLSX_PART_ROWS)
+    assert names == ["tax-rating-001.xlsx", "tax-rating-002.xlsx", "tax-rating-003.xlsx"]
+    assert writers.part_names("tax-rating", "xlsx", 10, writers.XLSX_PART_ROWS) == [
+        "tax-rating.xlsx"
+    ]
