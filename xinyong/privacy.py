@@ -98,7 +98,7 @@ def ensure_secret_key(settings: Settings) -> bytes:
     if settings.secret_key or settings.secret_key_path.exists():
         return load_secret_key(settings)
     path: Path = settings.secret_key_path
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:

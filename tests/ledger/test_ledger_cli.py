@@ -46,6 +46,7 @@ def test_init_creates_the_store_and_a_private_key_file(settings: Settings) -> No
     assert cli("init").exit_code == 0  # idempotent: same key, same store
     assert key_file.read_text() == key
     assert (settings.home / "xinyong.sqlite3").exists()
+    assert stat.S_IMODE(settings.home.stat().st_mode) == 0o700
 
 
 def test_init_on_an_empty_database(empty_database_settings: Settings) -> None:

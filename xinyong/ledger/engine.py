@@ -116,29 +116,50 @@ def insert_rows(conn: Connection, table: sa.Table, rows: Sequence[Sequence[Any]]
     """
     if not rows:
         return
-    names = [c.name for c in table.columns]
     if is_sqlite(conn):
+        names = [c.name for c in table.columns]
         marks = ",".join("?" * len(names))
         # Names come from our own table metadata, never from input.
         sql = f"INSERT INTO {table.name} ({','.join(names)}) VALUES ({marks})"  # noqa: S608
         conn.exec_driver_sql(sql, list(rows))
         return
-    _copy_rows(conn, table.name, names, rows)
+    _copy_rows(conn, table, rows)
 
 
-def _copy_rows(
-    conn: Connection, name: str, columns: list[str], rows: Sequence[Sequence[Any]]
-) -> None:
+#: PostgreSQL binary COPY needs each column's type; these are all the ledger uses.
+_PG_TYPES: tuple[tuple[type[sa.types.TypeEngine[Any]], str], ...] = (
+    (sa.Boolean, "bool"),
+    (sa.BigInteger, "int8"),
+    (sa.Integer, "int4"),
+    (sa.Text, "text"),
+    (sa.String, "varchar"),
+    (sa.DateTime, "timestamptz"),
+    (sa.Date, "date"),
+    (sa.LargeBinary, "bytea"),
+)
+
+
+def _pg_type(column: sa.Column[Any]) -> str:
+    kind = column.type
+    if isinstance(kind, sa.types.TypeDecorator):
+        kind = kind.impl_instance
+    for python_type, name in _PG_TYPES:
+        if isinstance(kind, python_type):
+            return name
+    raise TypeError(f"no COPY type for column {column}")  # pragma: no cover - schema bug
+
+
+def _copy_rows(conn: Connection, table: sa.Table, rows: Sequence[Sequence[Any]]) -> None:
     dbapi: Any = conn.connection.dbapi_connection
-    if dbapi is None:  # pragma: no cover - a checked-out connection always has one
-        raise RuntimeError("connection is closed")
+    columns = ",".join(c.name for c in table.columns)
     integrity_error = conn.dialect.loaded_dbapi.IntegrityError
     try:
         with (
             dbapi.cursor() as cursor,
-            cursor.copy(f"COPY {name} ({','.join(columns)}) FROM STDIN") as copy,
+            cursor.copy(f"COPY {table.name} ({columns}) FROM STDIN (FORMAT BINARY)") as copy,
         ):
+            copy.set_types([_pg_type(c) for c in table.columns])
             for row in rows:
                 copy.write_row(row)
     except integrity_error as exc:
-        raise sa.exc.IntegrityError(f"COPY {name}", None, exc) from exc
+        raise sa.exc.IntegrityError(f"COPY {table.name}", None, exc) from exc

@@ -273,7 +273,8 @@ def open_store(
     path = _sqlite_file(url)
     if create:
         if path is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            # Names of persons and their encrypted numbers live here: owner only.
+            path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         ensure_secret_key(settings)
     elif path is not None and not path.exists():
         raise NoStoreError(f"no xinyong store at {path}: run `xinyong init`")

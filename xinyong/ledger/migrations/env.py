@@ -1,8 +1,8 @@
 """Alembic environment: migrate the connection xinyong hands over.
 
 ``xinyong.ledger.migrate`` passes an open connection that already holds the
-write lock, inside its transaction. Used from the ``alembic`` command line
-(for example to autogenerate a new revision with ``xinyong.ledger.migrate.revision``),
+write lock, inside its transaction. Called through Alembic's command API
+without one (a developer autogenerating a new revision, see docs/ledger.md),
 it connects to the store the ``XINYONG_*`` settings name instead.
 """
 
