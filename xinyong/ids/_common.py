@@ -43,20 +43,27 @@ class Region:
 
 
 def region(
-    code: str, *, year: int | None = None, position: int = 1, what: tuple[str, str]
+    code: str,
+    *,
+    year: int | None = None,
+    position: int = 1,
+    what: tuple[str, str],
+    quote: bool = True,
 ) -> Region:
     """Resolve an embedded 6-digit division code or raise ``InvalidComponent``.
 
     Any code that ever existed is accepted, because identifiers outlive renamed
-    and abolished divisions. ``year`` only picks the name to show.
+    and abolished divisions. ``year`` only picks the name to show. ``quote=False``
+    keeps the digits out of the reason, for personal numbers whose reasons may
+    end up in logs.
     """
     division = divisions.lookup(code)
     if division is None:
         end = position + 5
+        shown = f" '{code}'" if quote else ""
         raise InvalidComponent(
-            f"第{position}-{end}位{what[0]} '{code}' 不在 GB/T 2260 行政区划代码表中",
-            f"{what[1]} '{code}' (positions {position}-{end}) is not a known GB/T 2260 "
-            "division code",
+            f"第{position}-{end}位{what[0]}{shown} 不在 GB/T 2260 行政区划代码表中",
+            f"{what[1]}{shown} (positions {position}-{end}) is not a known GB/T 2260 division code",
             field="region",
             position=position,
         )

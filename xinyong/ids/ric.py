@@ -34,11 +34,14 @@ date; the platform passes its own clock so that tests run on a simulated day.
 >>> validate("36042619910102009X")
 Traceback (most recent call last):
     ...
-xinyong.ids.errors.InvalidChecksum: check character (position 18) should be '3', not 'X'
+xinyong.ids.errors.InvalidChecksum: check character (position 18) does not fit the first 17 digits
 >>> validate("360426199113010079")
 Traceback (most recent call last):
     ...
-xinyong.ids.errors.InvalidComponent: birth date '19911301' (positions 7-14) is not a real date
+xinyong.ids.errors.InvalidComponent: the birth date (positions 7-14) is not a real date
+
+Reasons never quote the digits of a citizen number (region, date, check):
+they are personal data, and reasons travel into logs and reject files.
 """
 
 from __future__ import annotations
@@ -46,9 +49,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from xinyong.ids._common import Region, check_digits, check_length, checksum_error, region
+from xinyong.ids._common import Region, check_digits, check_length, region
 from xinyong.ids._common import compact as _compact
-from xinyong.ids.errors import InvalidComponent, InvalidFormat, ValidationError
+from xinyong.ids.errors import InvalidChecksum, InvalidComponent, InvalidFormat, ValidationError
 
 __all__ = [
     "RicParts",
@@ -102,23 +105,23 @@ def calc_check(number: str) -> str:
 
 def _birth_date(number: str, today: dt.date | None) -> dt.date:
     """The birth date of an 18- or 15-digit number; ``InvalidComponent`` if unreal or future."""
-    shown = number[6:14] if len(number) == 18 else number[6:12]
-    full = shown if len(number) == 18 else "19" + shown
-    end = 6 + len(shown)
+    digits = number[6:14] if len(number) == 18 else number[6:12]
+    full = digits if len(number) == 18 else "19" + digits
+    end = 6 + len(digits)
     try:
         born = dt.date(int(full[:4]), int(full[4:6]), int(full[6:8]))
     except ValueError:
         raise InvalidComponent(
-            f"第7-{end}位出生日期 '{shown}' 不是有效日期",
-            f"birth date '{shown}' (positions 7-{end}) is not a real date",
+            f"第7-{end}位出生日期不是有效日期",
+            f"the birth date (positions 7-{end}) is not a real date",
             field="birth_date",
             position=7,
         ) from None
     today = today or dt.date.today()
     if born > today:
         raise InvalidComponent(
-            f"出生日期 {born.isoformat()} 晚于今天 {today.isoformat()}",
-            f"birth date {born.isoformat()} is after today ({today.isoformat()})",
+            f"第7-{end}位出生日期晚于今天（{today.isoformat()}）",
+            f"the birth date (positions 7-{end}) is after today ({today.isoformat()})",
             field="birth_date",
             position=7,
         )
@@ -127,7 +130,7 @@ def _birth_date(number: str, today: dt.date | None) -> dt.date:
 
 def _legacy_to_18(number: str, today: dt.date | None) -> str:
     check_digits(number, 0, 15, "body")
-    region(number[:6], what=_REGION)
+    region(number[:6], what=_REGION, quote=False)
     _birth_date(number, today)
     body = number[:6] + "19" + number[6:]
     return body + check_value(body)
@@ -158,11 +161,15 @@ def validate(number: str, today: dt.date | None = None) -> str:
             field="check",
             position=18,
         )
-    region(number[:6], what=_REGION)
+    region(number[:6], what=_REGION, quote=False)
     _birth_date(number, today)
-    expected = check_value(number[:17])
-    if number[17] != expected:
-        raise checksum_error(18, expected, number[17], ("校验码", "check character"))
+    if number[17] != check_value(number[:17]):
+        raise InvalidChecksum(
+            "第18位校验码与前17位不符",
+            "check character (position 18) does not fit the first 17 digits",
+            field="check",
+            position=18,
+        )
     return number
 
 
@@ -182,7 +189,7 @@ def parse(number: str, today: dt.date | None = None) -> RicParts:
     born = _birth_date(number, today)
     return RicParts(
         number=number,
-        region=region(number[:6], year=born.year, what=_REGION),
+        region=region(number[:6], year=born.year, what=_REGION, quote=False),
         birth_date=born,
         sequence=number[14:17],
         sex="male" if int(number[16]) % 2 else "female",

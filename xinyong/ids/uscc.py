@@ -67,6 +67,8 @@ __all__ = [
     "UsccParts",
     "body_for_serial",
     "calc_check",
+    "check_entity_type",
+    "check_value",
     "compact",
     "format",
     "is_valid",
@@ -115,8 +117,9 @@ def _check_alphabet(number: str) -> None:
             en = f"character '{char}' at position {index + 1} is not used in USCCs"
             en += " (I, O, S, V and Z are excluded)"
         else:
-            zh = f"第{index + 1}位字符 '{char}' 不是数字或大写字母"
-            en = f"character '{char}' at position {index + 1} is not a digit or letter"
+            zh = f"第{index + 1}位字符 '{char}' 不是数字或大写拉丁字母"
+            en = f"character '{char}' at position {index + 1} is not a digit or"
+            en += " upper-case Latin letter"
         raise InvalidFormat(zh, en, field="alphabet", position=index + 1)
 
 
