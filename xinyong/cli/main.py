@@ -14,7 +14,7 @@ import sys
 import typer
 
 from xinyong import __version__
-from xinyong.cli import catalog, ids, ledger
+from xinyong.cli import catalog, ids, ledger, synth
 from xinyong.settings import describe
 
 app = typer.Typer(
@@ -27,6 +27,7 @@ app = typer.Typer(
 app.add_typer(ids.app, name="id")
 app.add_typer(catalog.app, name="catalog")
 ledger.register(app)
+synth.register(app)
 
 
 @app.command()
