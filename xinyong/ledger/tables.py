@@ -154,3 +154,47 @@ counters = sa.Table(
     sa.Column("name", sa.String(64), primary_key=True),
     sa.Column("next_value", sa.BigInteger, nullable=False),
 )
+
+# Ingest bookkeeping (revision 0002). Operational state of deliveries, kept apart
+# from the chained history: a batch's checkpoint, rows held for a person to review,
+# and the decision/arrival dates that timeliness figures are computed from.
+
+ingest_progress = sa.Table(
+    "ingest_progress",
+    metadata,
+    sa.Column("batch_id", Id, sa.ForeignKey("batches.id"), primary_key=True, autoincrement=False),
+    sa.Column("mapping", sa.String(200), nullable=False),
+    sa.Column("rows_done", sa.BigInteger, nullable=False),
+    sa.Column("counts", sa.Text, nullable=False),
+    sa.Column("rejects_path", sa.Text),
+    sa.Column("rejects_bytes", sa.BigInteger, nullable=False),
+    sa.Column("delivered_on", sa.Date),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+)
+
+held_rows = sa.Table(
+    "held_rows",
+    metadata,
+    sa.Column("id", Id, primary_key=True, autoincrement=False),
+    sa.Column("batch_id", Id, sa.ForeignKey("batches.id"), nullable=False),
+    sa.Column("source_id", Id, sa.ForeignKey("sources.id"), nullable=False),
+    sa.Column("row_number", sa.BigInteger, nullable=False),
+    sa.Column("record_id", Id, sa.ForeignKey("records.id"), index=True),
+    sa.Column("record_type", sa.String(64), nullable=False),
+    sa.Column("document_no", sa.String(128), nullable=False),
+    sa.Column("subject_id", Id, sa.ForeignKey("subjects.id")),
+    sa.Column("reason", sa.String(64), nullable=False),
+    sa.Column("fields", sa.Text, nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.UniqueConstraint("batch_id", "row_number"),
+)
+
+ingest_arrivals = sa.Table(
+    "ingest_arrivals",
+    metadata,
+    sa.Column("batch_id", Id, sa.ForeignKey("batches.id"), primary_key=True, autoincrement=False),
+    sa.Column("decided_on", sa.Date, primary_key=True),
+    sa.Column("arrived_on", sa.Date, primary_key=True),
+    sa.Column("rows", sa.BigInteger, nullable=False),
+)

@@ -1,0 +1,124 @@
+"""Bulk look-ups for ingestion: many subjects or records in one query.
+
+Ingestion resolves thousands of rows at a time. Asking the store once per row
+costs a round trip each; these functions answer a whole chunk with one query
+per kind of key, inside the caller's transaction (so that what they see cannot
+change before the chunk's writes commit).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Collection, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from xinyong.ledger.model import Entity, EventType, RecordStatus
+from xinyong.ledger.tables import events, records, subjects
+
+#: Keys per IN list: well under SQLite's and PostgreSQL's parameter limits.
+IN_LIMIT = 5_000
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class KnownRecord:
+    """What ingestion needs to know about a record that already exists."""
+
+    id: int
+    subject_id: int
+    document_no: str
+    status: RecordStatus
+    disputed: bool
+    decision_date: dt.date | None
+    fields_text: str  #: canonical JSON, exactly as stored
+
+    @property
+    def withdrawn(self) -> bool:
+        """Whether the record was withdrawn (and can therefore change no more)."""
+        return self.status is RecordStatus.WITHDRAWN
+
+
+def _slices(values: Sequence[T]) -> Iterator[Sequence[T]]:
+    for start in range(0, len(values), IN_LIMIT):
+        yield values[start : start + IN_LIMIT]
+
+
+def subjects_by_code(conn: Connection, codes: Collection[str]) -> dict[str, tuple[int, str]]:
+    """``{code: (subject id, kind)}`` for the organisations registered under these USCCs."""
+    found: dict[str, tuple[int, str]] = {}
+    c = subjects.c
+    for part in _slices(sorted(codes)):
+        stmt = sa.select(c.code, c.id, c.kind).where(c.code.in_(part))
+        for code, id_, kind in conn.execute(stmt):
+            found[code] = (id_, kind)
+    return found
+
+
+def subjects_by_person_key(conn: Connection, keys: Collection[str]) -> dict[str, int]:
+    """``{keyed hash: subject id}`` for the natural persons with these look-up keys."""
+    found: dict[str, int] = {}
+    c = subjects.c
+    for part in _slices(sorted(keys)):
+        stmt = sa.select(c.person_key, c.id).where(c.person_key.in_(part))
+        for key, id_ in conn.execute(stmt):
+            found[key] = id_
+    return found
+
+
+def records_by_document(
+    conn: Connection, source_id: int, record_type: str, document_nos: Collection[str]
+) -> dict[tuple[str, int], KnownRecord]:
+    """``{(document number, subject id): record}`` for one source and record type.
+
+    The natural key is (source, record type, document number, subject); the
+    unique index on it serves this query as a prefix look-up.
+    """
+    found: dict[tuple[str, int], KnownRecord] = {}
+    c = records.c
+    columns = (
+        c.id, c.subject_id, c.document_no, c.status, c.disputed, c.decision_date, c.fields
+    )  # fmt: skip
+    for part in _slices(sorted(document_nos)):
+        stmt = sa.select(*columns).where(
+            c.source_id == source_id, c.record_type == record_type, c.document_no.in_(part)
+        )
+        for row in conn.execute(stmt):
+            found[(row.document_no, row.subject_id)] = KnownRecord(
+                id=row.id,
+                subject_id=row.subject_id,
+                document_no=row.document_no,
+                status=RecordStatus(row.status),
+                disputed=bool(row.disputed),
+                decision_date=row.decision_date,
+                fields_text=row.fields,
+            )
+    return found
+
+
+def resolved_outcomes(conn: Connection, record_ids: Collection[int]) -> dict[int, list[str]]:
+    """``{record id: [outcome of each resolved objection, in chain order]}``.
+
+    Ingestion uses it to recognise a record withdrawn after an objection was
+    upheld, which a later feed must not bring back silently.
+    """
+    found: dict[int, list[str]] = {}
+    e = events.c
+    for part in _slices(sorted(record_ids)):
+        stmt = (
+            sa.select(e.entity_id, e.payload)
+            .where(
+                e.entity == Entity.RECORD.value,
+                e.type == EventType.RESOLVED.value,
+                e.entity_id.in_(part),
+            )
+            .order_by(e.seq)
+        )
+        for entity_id, payload in conn.execute(stmt):
+            body: dict[str, Any] = json.loads(payload)
+            found.setdefault(entity_id, []).append(str(body.get("outcome", "")))
+    return found
