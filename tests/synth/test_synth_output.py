@@ -115,11 +115,11 @@ def test_utf8_sig_feeds_start_with_a_byte_order_mark(dataset: Path) -> None:
 
 def test_xlsx_feeds_open_and_hold_excel_dates(dataset: Path) -> None:
     tables = feed_tables(dataset)
-    feed, header, files = tables["em-penalty"]
+    _, header, files = tables["em-penalty"]
     rows = next(iter(files.values()))
     serials = [r[header.index("处罚决定日期")] for r in rows]
     assert sum(isinstance(v, int) for v in serials) > 0.9 * len(rows)  # bare serial numbers
-    feed, header, files = tables["tax-rating"]
+    _feed, header, files = tables["tax-rating"]
     rows = next(iter(files.values()))
     dated = [r[header.index("评价日期")] for r in rows]
     assert sum(hasattr(v, "year") for v in dated) > 0.9 * len(rows)  # date-formatted cells

@@ -59,8 +59,10 @@ def affine(index: int, space: int, a: int, b: int) -> int:
 
 def coprime_multiplier(rnd: random.Random, space: int) -> int:
     """A multiplier coprime to ``space``, so that :func:`affine` is a bijection."""
-    while True:
-        a = rnd.randrange(max(2, space // 3), space) | 1
+    if space <= 2:
+        return 1
+    while True:  # a third of all numbers or more are coprime to any space: ends quickly
+        a = rnd.randrange(space // 3 or 1, space)
         if math.gcd(a, space) == 1:
             return a
 
