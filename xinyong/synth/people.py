@@ -17,8 +17,10 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from xinyong.ids import ric
 from xinyong.synth import words
-from xinyong.synth.codes import affine, coprime_multiplier, make_ric
+from xinyong.synth.codes import coprime_multiplier
+from xinyong.synth.dates import epoch_day
 
 #: Area codes valid for births since 1962 (long-standing urban districts).
 OLD_AREAS = ("110101", "110102", "110105", "110108", "310104", "310110", "120101", "120104")
@@ -73,36 +75,53 @@ def person_name(rnd: random.Random) -> str:
     return surname + given
 
 
-def _identity(slot: int, first: dt.date, last: dt.date) -> str:
-    old_days = (last - first).days + 1
+def _identities(count: int, a: int, b: int, first: dt.date, last: dt.date) -> list[str]:
+    """Identity numbers for persons 0..count-1: slot ``a*i + b`` of area x birth x sequence.
+
+    Slots below the old areas' capacity fall in :data:`OLD_AREAS` (births since ``first``),
+    the rest in :data:`NEW_AREAS` (births since 1983). The decomposition runs in numpy;
+    only the check character is computed per person, by :mod:`xinyong.ids`.
+    """
+    new_first = max(first, dt.date(1983, 1, 1))
+    old_days, new_days = (last - first).days + 1, (last - new_first).days + 1
     old_capacity = len(OLD_AREAS) * old_days * 1000
-    if slot < old_capacity:
-        areas: tuple[str, ...] = OLD_AREAS
-        start, days = first, old_days
-    else:
-        slot -= old_capacity
-        start = max(first, dt.date(1983, 1, 1))
-        areas, days = NEW_AREAS, (last - start).days + 1
-    slot, area = divmod(slot, len(areas))
-    sequence, day = divmod(slot, days)
-    birth = start + dt.timedelta(days=day)
-    return make_ric(areas[area], birth.strftime("%Y%m%d"), sequence)
+    space = old_capacity + len(NEW_AREAS) * new_days * 1000
+    slot = (a * np.arange(count, dtype=np.int64) + b) % space
+    old = slot < old_capacity
+    slot = np.where(old, slot, slot - old_capacity)
+    areas = np.where(old, len(OLD_AREAS), len(NEW_AREAS))
+    area, slot = slot % areas, slot // areas
+    days = np.where(old, old_days, new_days)
+    day, sequence = slot % days, slot // days
+    start = np.where(old, epoch_day(first), epoch_day(new_first))
+    birth = np.datetime_as_string((start + day).astype("datetime64[D]"))
+    area_codes = np.array(OLD_AREAS + NEW_AREAS)[np.where(old, area, len(OLD_AREAS) + area)]
+    bodies = [
+        f"{code}{born[:4]}{born[5:7]}{born[8:]}{seq:03d}"
+        for code, born, seq in zip(
+            area_codes.tolist(), birth.tolist(), sequence.tolist(), strict=True
+        )
+    ]
+    return [body + ric.check_value(body) for body in bodies]
+
+
+def capacity(as_of: dt.date) -> tuple[int, dt.date, dt.date]:
+    """How many distinct persons can exist, and their birth-date range, for ``as_of``."""
+    last = dt.date(as_of.year - 24, 12, 31)
+    first = dt.date(as_of.year - 64, 1, 1)
+    new_first = max(first, dt.date(1983, 1, 1))
+    space = len(OLD_AREAS) * ((last - first).days + 1) * 1000
+    space += len(NEW_AREAS) * ((last - new_first).days + 1) * 1000
+    return space, first, last
 
 
 def make_people(count: int, seed: int, as_of: dt.date) -> People:
-    """``count`` distinct persons, aged 24 to 64 on ``as_of``, deterministic in ``seed``."""
+    """``count`` distinct persons, aged 23 to 64 on ``as_of``, deterministic in ``seed``."""
     rnd = random.Random(seed)  # noqa: S311 - reproducible data, not secrets
-    last = dt.date(as_of.year - 24, 12, 31)
-    first = dt.date(as_of.year - 64, 1, 1)
-    first_new = max(first, dt.date(1983, 1, 1))
-    capacity = len(OLD_AREAS) * ((last - first).days + 1) * 1000
-    capacity += len(NEW_AREAS) * max(0, (last - first_new).days + 1) * 1000
-    if count > capacity:
-        raise ValueError(f"at most {capacity} persons can be generated")
-    a = coprime_multiplier(rnd, capacity)
-    b = rnd.randrange(capacity)
+    space, first, last = capacity(as_of)
+    if count > space:
+        raise ValueError(f"at most {space} persons can be generated")
+    a, b = coprime_multiplier(rnd, space), rnd.randrange(space)
     names = np.array([person_name(rnd) for _ in range(count)], dtype="U4")
-    ids = np.array(
-        [_identity(affine(i, capacity, a, b), first, last) for i in range(count)], dtype="S18"
-    )
+    ids = np.array(_identities(count, a, b, first, last), dtype="S18")
     return People(names=names, ids=ids)

@@ -27,7 +27,7 @@ from xinyong.synth.codes import (
     make_uscc,
     serial_body,
 )
-from xinyong.synth.dates import day_of, epoch_day
+from xinyong.synth.dates import epoch_day
 from xinyong.synth.kinds import BRANCH_SHARE, KIND_INDEX, KINDS, RENAMED_SHARE, allocate
 from xinyong.synth.people import People
 from xinyong.synth.regions import Region
@@ -152,21 +152,24 @@ def _name_all(
 ) -> None:
     seen: set[str] = set()
     out = [""] * len(s)
-    plain = [i for i in range(len(s)) if not branch[i] and KINDS[s.kind[i]].code != "8/1"]
+    derived = branch | (s.kind == KIND_INDEX["8/1"])
+    plain = np.flatnonzero(~derived).tolist()
     for i in plain:
         out[i] = _unique(seen, partial(_plain_name, s, rnd, reg, people, i))
-    heads = [i for i in plain if KINDS[s.kind[i]].code == "9/1"]
-    for i in np.flatnonzero(branch | (s.kind == KIND_INDEX["8/1"])).tolist():
+    heads = np.flatnonzero(~derived & (s.kind == KIND_INDEX["9/1"])).tolist()
+    for i in np.flatnonzero(derived).tolist():
         out[i] = _unique(seen, partial(_derived_name, s, rnd, reg, out, heads, i))
+    renamed = [RENAMED_SHARE.get(k.code, 0.0) for k in KINDS]
+    reg_days, ends = s.reg.tolist(), s.end.tolist()
     for i in plain:
-        code = KINDS[s.kind[i]].code
-        if rnd.random() < RENAMED_SHARE.get(code, 0.0) and today - s.reg[i] > 400:
+        if rnd.random() < renamed[s.kind[i]] and today - reg_days[i] > 400:
             old = _unique(seen, partial(_former_name, s, rnd, reg, people, out[i], i))
-            change = int(s.reg[i]) + 365 + rnd.randrange(max(1, today - int(s.reg[i]) - 365))
-            s.former[i] = (old, min(change, int(s.end[i]), today))
-    encoded = [n.encode() for n in out]
-    s.offsets[1:] = np.cumsum([len(e) for e in encoded])
-    s.blob = b"".join(encoded)
+            change = reg_days[i] + 365 + rnd.randrange(max(1, today - reg_days[i] - 365))
+            s.former[i] = (old, min(change, ends[i], today))
+    del seen
+    # Byte lengths one name at a time, then one join: no list of a million bytes objects.
+    s.offsets[1:] = np.cumsum([len(n.encode()) for n in out])
+    s.blob = "".join(out).encode()
 
 
 def _unique(seen: set[str], make: Callable[[int], str]) -> str:
@@ -231,32 +234,29 @@ def _derived_name(
 
 
 def _issue_codes(s: Subjects, rnd: random.Random, rng: np.random.Generator, reg: Region) -> None:
-    """Give every subject its code: ``MA`` bodies through :func:`uscc.issue`, grouped."""
+    """Give every subject its code; ``MA`` bodies through :func:`uscc.issue`, by group."""
     a, b = coprime_multiplier(rnd, SERIAL_SPACE), rnd.randrange(SERIAL_SPACE)
     digits_a, digits_b = coprime_multiplier(rnd, 90_000_000), rnd.randrange(90_000_000)
-    city_level = rng.random(len(s)) < 0.15
-    codes = [""] * len(s)
-    issued: dict[tuple[str, str, str], list[int]] = {}
-    for i in range(len(s)):
+    county_only = np.isin(s.kind, [KIND_INDEX[k] for k in ("9/2", "1/1", "N/2", "N/3", "8/1")])
+    city = (rng.random(len(s)) < 0.15) & ~county_only
+    until = np.array([epoch_day(_OLD_STYLE_UNTIL.get(k.code, dt.date(1900, 1, 1))) for k in KINDS])
+    old = s.reg < until[s.kind]
+    index = np.arange(len(s), dtype=np.int64)
+    issued = ~old & np.isin(s.kind, [i for i, k in enumerate(KINDS) if k.prefix == ISSUED_PREFIX])
+    for k, kind in enumerate(KINDS):
+        for at_city, region_code in ((False, reg.code), (True, reg.city_code)):
+            members = index[issued & (s.kind == k) & (city == at_city)]
+            if len(members):
+                serials = ((a * members + b) % SERIAL_SPACE).tolist()
+                codes = uscc.issue(kind.authority, kind.entity_type, region_code, serials)
+                s.codes[members] = np.array(codes, dtype="S18")
+    for i in index[~issued].tolist():
         kind = KINDS[s.kind[i]]
-        county_only = kind.code in ("9/2", "1/1", "N/2", "N/3", "8/1")
-        region_code = reg.city_code if city_level[i] and not county_only else reg.code
-        old_until = _OLD_STYLE_UNTIL.get(kind.code)
-        if old_until is not None and day_of(int(s.reg[i])) < old_until:
-            if kind.code == "9/1":
-                body = str(10_000_000 + affine(i, 90_000_000, digits_a, digits_b))
-            else:
-                body = serial_body(affine(i, 10_000_000, digits_a, digits_b), "L")
-        elif kind.prefix == ISSUED_PREFIX:
-            issued.setdefault((kind.authority, kind.entity_type, region_code), []).append(i)
-            continue
+        if old[i] and kind.code == "9/1":
+            body = str(10_000_000 + affine(i, 90_000_000, digits_a, digits_b))
+        elif old[i]:
+            body = serial_body(affine(i, 10_000_000, digits_a, digits_b), "L")
         else:
             body = serial_body(affine(i, SERIAL_SPACE, a, b), kind.prefix)
-        codes[i] = make_uscc(kind.authority, kind.entity_type, region_code, body)
-    for (authority, entity_type, region_code), members in issued.items():
-        serials = [affine(i, SERIAL_SPACE, a, b) for i in members]
-        for i, code in zip(
-            members, uscc.issue(authority, entity_type, region_code, serials), strict=True
-        ):
-            codes[i] = code
-    s.codes[:] = np.array(codes, dtype="S18")
+        region_code = reg.city_code if city[i] else reg.code
+        s.codes[i] = make_uscc(kind.authority, kind.entity_type, region_code, body)
