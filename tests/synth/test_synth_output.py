@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from conftest import PARAMS
-from synth_read import feed_tables, manifest, read_table
+from synth_read import feed_tables, manifest, read_table, truths
 
 from xinyong.catalog import load_catalog
 from xinyong.synth import generate
@@ -133,3 +133,18 @@ def test_xlsx_feeds_split_into_parts_below_the_row_limit(tmp_path: Path) -> None
     assert writers.part_names("tax-rating", "xlsx", 10, writers.XLSX_PART_ROWS) == [
         "tax-rating.xlsx"
     ]
+
+
+def test_record_keys_are_unique_among_new_records(dataset: Path) -> None:
+    copies = {(t["file"], t["row"]) for t in truths(dataset)}  # duplicates, missing codes ...
+    for feed, header, files in feed_tables(dataset).values():
+        op = header.index(feed["operation"]["column"])
+        key = [header.index(k) for k in feed["key"]]
+        seen: set[tuple[str, ...]] = set()
+        for path, rows in files.items():
+            for number, row in enumerate(rows, 1):
+                if row[op] == feed["operation"]["new"] and (path, number) not in copies:
+                    value = tuple(str(row[i]) for i in key)
+                    assert value not in seen, (feed["feed"], value)
+                    seen.add(value)
+        assert seen, feed["feed"]

@@ -78,6 +78,8 @@ def build(ctx: FeedContext, rng: np.random.Generator, n: int) -> Batch:
     person = draw_persons(ctx, rng, subject)
     publish = draw_days(ctx, rng, subject)
     filed = publish - (30 + 370 * rng.random(n)).astype(np.int64)
+    registered = ctx.subjects.reg[np.maximum(subject, 0)].astype(np.int64)
+    filed = np.where(subject >= 0, np.maximum(filed, registered), filed)  # no case before birth
     item = rng.choice(len(ITEMS), n, p=[w for _, w in ITEMS]).tolist()
     duty = rng.integers(0, len(_DUTIES), n).tolist()
     amount = (np.exp(rng.normal(11, 1.5, n)) // 100 * 100 + 100).astype(np.int64).tolist()

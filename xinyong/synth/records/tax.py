@@ -9,10 +9,11 @@ get A/B/C/D in proportions close to published figures.
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 import numpy as np
+import numpy.typing as npt
 
-from xinyong.synth.codes import affine
 from xinyong.synth.dates import Cell, day_of, epoch_day, workdays
 from xinyong.synth.layout import OP_HEADER, Layout
 from xinyong.synth.records.common import Batch, FeedContext, Ints, names_at
@@ -46,11 +47,13 @@ def years(today: int) -> list[int]:
     return list(range(last - 4, last + 1))
 
 
-def _pairs(ctx: FeedContext, k: Ints) -> tuple[Ints, Ints, np.ndarray]:
+def _pairs(ctx: FeedContext, k: Ints) -> tuple[Ints, Ints, npt.NDArray[np.bool_]]:
+    """The (subject, year) pairs at positions ``k`` of the feed's fixed order, and whether
+    the subject existed in that year."""
     ys = np.array(years(ctx.today), dtype=np.int64)
     space = len(ctx.pool) * len(ys)
-    a = _MULTIPLIER if np.gcd(_MULTIPLIER, space) == 1 else 1
-    slot = np.array([affine(int(x), space, a, 7) for x in k.tolist()], dtype=np.int64)
+    a = _MULTIPLIER % space if math.gcd(_MULTIPLIER, space) == 1 else 1
+    slot = (a * k + 7) % space
     subject = ctx.pool[slot // len(ys)]
     year = ys[slot % len(ys)]
     jan1 = (year - 1970).astype("datetime64[Y]").astype("datetime64[D]").astype(np.int64)
