@@ -9,7 +9,10 @@ have every case to work on.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
+import numpy.typing as npt
 
 from xinyong.synth import terms
 from xinyong.synth.dates import months_later
@@ -17,6 +20,7 @@ from xinyong.synth.layout import OP_HEADER, Layout
 from xinyong.synth.records.common import (
     Batch,
     FeedContext,
+    Ints,
     counterparts,
     draw_days,
     draw_persons,
@@ -48,7 +52,11 @@ _MEASURE_TEXT = {
     "降低资质等级": "降低资质等级",
 }
 _MEASURE_MONTHS = {"暂扣许可证件": 6, "责令停产停业": 3}
-_HELD = ("吊销许可证件", "暂扣许可证件")
+#: Heavier measures by index; 0 is none.
+_MEASURES = ("", *_MEASURE_TEXT)
+_HELD_INDEX = (_MEASURES.index("吊销许可证件"), _MEASURES.index("暂扣许可证件"))
+#: 处罚类别 of decisions without a heavier measure: warning, circulated criticism, fine.
+_CATEGORIES = ("警告", "通报批评", "罚款")
 _CERTS = {
     "mr": "食品经营许可证",
     "hc": "建筑业企业资质证书",
@@ -67,50 +75,46 @@ def build(ctx: FeedContext, rng: np.random.Generator, n: int) -> Batch:
     violations = VIOLATIONS[ctx.feed.department]
     vio = rng.integers(0, len(violations), n).tolist()
     tier = rng.choice(3, n, p=TIERS)
-    u = rng.random((n, 3)).tolist()
+    u = rng.random((n, 3))
     month = (days - 60).astype("datetime64[D]").astype("datetime64[M]").astype(np.int64).tolist()
     prefix = ctx.department.doc_prefix(ctx.region) + "罚"
     years = year_of(days)
     serials = ctx.numbers(prefix, years)
     cert = _CERTS.get(ctx.feed.department, "许可证")
-    six, is_person, tiers = ctx.feed.six_decimals, (person >= 0).tolist(), tier.tolist()
-    cols: list[list[str]] = [[] for _ in range(8)]
-    numbers, kinds, facts, bases, cats, contents, fines, held = cols
-    measures = np.zeros(n, dtype=np.int64)
+    d = _decide(violations, np.array(vio), tier, u, person >= 0)
+    numbers = [f"{prefix}〔{y}〕{k}号" for y, k in zip(years, serials, strict=True)]
     when = _month_texts(month)
     breach = [f"{v.fact}，违反了{v.breached}的规定。" for v in violations]
+    facts = [when[k] + breach[i] for k, i in enumerate(vio)]
     basis = ["依据" + v.basis for v in violations]
-    for k in range(n):
-        v: Violation = violations[vio[k]]
-        category, content, fine, conf, measure = _decide(v, tiers[k], u[k], is_person[k], cert)
-        number = f"{prefix}〔{years[k]}〕{serials[k]}号"
-        numbers.append(number)
-        kinds.append(v.kind)
-        facts.append(when[k] + breach[vio[k]])
-        bases.append(basis[vio[k]])
-        cats.append(category)
-        contents.append(content)
-        fines.append(wan(fine, six) if fine else "")
-        fines.append(wan(conf, six) if conf else "")
-        if measure:
-            held.append(f"{cert}（{number}）" if measure in _HELD else "")
-            measures[k] = _MEASURE_MONTHS.get(measure, 0)
-        else:
-            held.append("")
+    six = ctx.feed.six_decimals
+    fine, conf, measure = d.fine.tolist(), d.conf.tolist(), d.measure.tolist()
+    heavy = [_MEASURE_TEXT[m].format(cert=cert) if m else "" for m in _MEASURES]
+    contents = [
+        _content(kind, f, c, heavy[m])
+        for kind, f, c, m in zip(d.kind.tolist(), fine, conf, measure, strict=True)
+    ]
+    held = [
+        f"{cert}（{no}）" if m in _HELD_INDEX else ""
+        for no, m in zip(numbers, measure, strict=True)
+    ]
+    months = np.array([_MEASURE_MONTHS.get(m, 0) for m in _MEASURES])[d.measure]
     end = months_later(days, np.array(PUBLICITY_MONTHS)[tier])
-    until = np.where(measures > 0, months_later(days, measures), -1)
+    until = np.where(months > 0, months_later(days, months), -1)
     dept, code = [ctx.dept_name] * n, [ctx.dept_code] * n
     rows = LAYOUT.rows(
         {
             **who,
             "行政处罚决定书文号": numbers,
-            "违法行为类型": kinds,
+            "违法行为类型": [violations[i].kind for i in vio],
             "违法事实": facts,
-            "处罚依据": bases,
-            "处罚类别": cats,
+            "处罚依据": [basis[i] for i in vio],
+            "处罚类别": [
+                _category(k, c, m) for k, c, m in zip(d.kind.tolist(), conf, measure, strict=True)
+            ],
             "处罚内容": contents,
-            "罚款金额（万元）": fines[0::2],
-            "没收违法所得、没收非法财物的金额（万元）": fines[1::2],
+            "罚款金额（万元）": [wan(f, six) if f else "" for f in fine],
+            "没收违法所得、没收非法财物的金额（万元）": [wan(c, six) if c else "" for c in conf],
             "暂扣或吊销证照名称及编号": held,
             "处罚决定日期": ctx.dates.many(days),
             "处罚有效期": ctx.dates.many(until),
@@ -126,33 +130,58 @@ def build(ctx: FeedContext, rng: np.random.Generator, n: int) -> Batch:
     return Batch(rows=rows, subject=subject, day=days, start=days.copy(), end=end)
 
 
+@dataclass(frozen=True)
+class _Decisions:
+    """A chunk's penalties: kind of decision, fine and confiscation in yuan, measure."""
+
+    kind: Ints  #: 0 warning, 1 circulated criticism, 2 fine, 3 heavier measure and fine
+    fine: Ints
+    conf: Ints
+    measure: Ints  #: index into _MEASURES (0: none)
+
+
 def _decide(
-    v: Violation, tier: int, u: list[float], person: bool, cert: str
-) -> tuple[str, str, int, int, str]:
-    """Category, content, fine and confiscation (yuan) and heavier measure of one penalty."""
-    if tier == 0:
-        if v.warning and u[0] < 0.85:
-            kind = "通报批评" if u[1] < 0.1 else "警告"
-            return kind, kind, 0, 0, ""
-        fine = (50, 100, 200)[int(u[1] * 3)] if person else (500, 1000, 2000, 3000)[int(u[1] * 4)]
-        return "罚款", f"罚款人民币{fine}元", fine, 0, ""
-    if tier == 1:
-        fine = _round(v.low * (v.high / v.low) ** (u[1] * 0.8))
-        if u[0] < 0.2:
-            conf = max(100, _round(fine * u[2]))
-            return (
-                "罚款;没收违法所得",
-                f"没收违法所得{conf}元，并处罚款人民币{fine}元",
-                fine,
-                conf,
-                "",
-            )
-        return "罚款", f"罚款人民币{fine}元", fine, 0, ""
-    fine = _round(v.high * (0.6 + 0.4 * u[1]))
-    if v.heavy and not person:
-        text = _MEASURE_TEXT[v.heavy].format(cert=cert)
-        return f"{v.heavy};罚款", f"{text}，并处罚款人民币{fine}元", fine, 0, v.heavy
-    return "罚款", f"罚款人民币{fine}元", fine, 0, ""
+    violations: tuple[Violation, ...],
+    vio: Ints,
+    tier: Ints,
+    u: npt.NDArray[np.float64],
+    person: npt.NDArray[np.bool_],
+) -> _Decisions:
+    """Decide a chunk of penalties at once, tier by tier (see the module docstring)."""
+    low = np.array([v.low for v in violations], dtype=np.float64)[vio]
+    high = np.array([v.high for v in violations], dtype=np.float64)[vio]
+    may_warn = np.array([v.warning for v in violations])[vio]
+    heavy = np.array([_MEASURES.index(v.heavy) for v in violations])[vio]
+    warn = (tier == 0) & may_warn & (u[:, 0] < 0.85)
+    small = np.where(
+        person,
+        np.array([50, 100, 200])[(u[:, 1] * 3).astype(np.int64)],
+        np.array([500, 1000, 2000, 3000])[(u[:, 1] * 4).astype(np.int64)],
+    )
+    general = _round(low * (high / low) ** (u[:, 1] * 0.8))
+    serious = _round(high * (0.6 + 0.4 * u[:, 1]))
+    fine = np.select([warn, tier == 0, tier == 1], [0, small, general], serious)
+    conf = np.where((tier == 1) & (u[:, 0] < 0.2), _round(fine * u[:, 2]), 0)
+    measure = np.where((tier == 2) & ~person, heavy, 0)
+    kind = np.where(warn, np.where(u[:, 1] < 0.1, 1, 0), np.where(measure > 0, 3, 2))
+    return _Decisions(kind, fine.astype(np.int64), conf.astype(np.int64), measure)
+
+
+def _category(kind: int, conf: int, measure: int) -> str:
+    """处罚类别: the catalog's penalty types, several joined by ``;``."""
+    if kind == 3:
+        return f"{_MEASURES[measure]};罚款"
+    return "罚款;没收违法所得" if conf else _CATEGORIES[kind]
+
+
+def _content(kind: int, fine: int, conf: int, heavy: str) -> str:
+    """处罚内容 as a decision states it."""
+    if kind < 2:
+        return _CATEGORIES[kind]
+    text = f"罚款人民币{fine}元"
+    if conf:
+        return f"没收违法所得{conf}元，并处{text}"
+    return f"{heavy}，并处{text}" if kind == 3 else text
 
 
 def _month_texts(months: list[int]) -> list[str]:
@@ -168,6 +197,7 @@ def _month_texts(months: list[int]) -> list[str]:
     return out
 
 
-def _round(yuan: float) -> int:
+def _round(yuan: npt.NDArray[np.float64]) -> Ints:
     """Fines are set in round hundreds of yuan."""
-    return max(100, round(yuan / 100.0) * 100)
+    rounded: Ints = np.maximum(100, np.round(yuan / 100.0).astype(np.int64) * 100)
+    return rounded
