@@ -12,6 +12,7 @@ from synth_read import feed_tables, manifest, read_table, truths
 
 from xinyong.catalog import load_catalog
 from xinyong.synth import generate
+from xinyong.synth.regions import REGIONS
 
 
 def _digest(root: Path) -> dict[str, str]:
@@ -148,3 +149,18 @@ def test_record_keys_are_unique_among_new_records(dataset: Path) -> None:
                     assert value not in seen, (feed["feed"], value)
                     seen.add(value)
         assert seen, feed["feed"]
+
+
+@pytest.mark.parametrize("code", sorted(REGIONS))
+def test_every_region_writes_a_set_whose_names_carry_the_region(code: str, tmp_path: Path) -> None:
+    # GBK feeds refuse unencodable text, so writing them proves every name fits.
+    summary = generate(tmp_path, 120, 1_500, seed=3, region_code=code)
+    reg = REGIONS[code]
+    assert summary.manifest["region"] == {"code": code, "name": reg.full_name}
+    penalties = read_table(tmp_path, "feeds/mr-penalty.csv", "csv", "gbk")
+    number = penalties[0].index("行政处罚决定书文号")
+    assert all(row[number].startswith(reg.doc_prefix + "市监罚〔") for row in penalties[1:])
+    register = read_table(tmp_path, "subjects.csv", "csv", "utf-8")
+    assert (
+        sum(reg.city_short in row[1] or reg.district in row[1] for row in register[1:]) > 0.8 * 120
+    )
