@@ -169,24 +169,27 @@ def hold_rows(tx: Transaction, batch_id: int, source_id: int, items: Sequence[He
     )  # fmt: skip
 
 
+def _arrivals_upsert(conn: Connection) -> Any:
+    dialect_insert = sqlite.insert if is_sqlite(conn) else postgresql.insert
+    table = ingest_arrivals
+    stmt = dialect_insert(table)
+    return stmt.on_conflict_do_update(
+        index_elements=[table.c.batch_id, table.c.decided_on, table.c.arrived_on],
+        set_={"rows": table.c.rows + stmt.excluded.rows},
+    )
+
+
 def add_arrivals(
     tx: Transaction, batch_id: int, counts: Mapping[tuple[dt.date, dt.date], int]
 ) -> None:
     """Add (decision date, arrival date) counts of newly asserted records to the batch's."""
     if not counts:
         return
-    conn = tx._conn
-    dialect_insert = sqlite.insert if is_sqlite(conn) else postgresql.insert
-    table = ingest_arrivals
-    for (decided, arrived), n in sorted(counts.items()):
-        stmt = dialect_insert(table).values(
-            batch_id=batch_id, decided_on=decided, arrived_on=arrived, rows=n
-        )
-        stmt = stmt.on_conflict_do_update(
-            index_elements=[table.c.batch_id, table.c.decided_on, table.c.arrived_on],
-            set_={"rows": table.c.rows + stmt.excluded.rows},
-        )
-        conn.execute(stmt)
+    params = [
+        {"batch_id": batch_id, "decided_on": decided, "arrived_on": arrived, "rows": n}
+        for (decided, arrived), n in sorted(counts.items())
+    ]
+    tx._conn.execute(_arrivals_upsert(tx._conn), params)
 
 
 def list_held(conn: Connection, batch_id: int | None = None) -> list[dict[str, Any]]:

@@ -48,14 +48,24 @@ def _slices(values: Sequence[T]) -> Iterator[Sequence[T]]:
         yield values[start : start + IN_LIMIT]
 
 
-def subjects_by_code(conn: Connection, codes: Collection[str]) -> dict[str, tuple[int, str]]:
-    """``{code: (subject id, kind)}`` for the organisations registered under these USCCs."""
-    found: dict[str, tuple[int, str]] = {}
+@dataclass(frozen=True)
+class KnownSubject:
+    """An organisation already registered: enough to resolve a row or update the register."""
+
+    id: int
+    kind: str
+    name: str
+    region: str | None
+
+
+def subjects_by_code(conn: Connection, codes: Collection[str]) -> dict[str, KnownSubject]:
+    """``{code: subject}`` for the organisations registered under these USCCs."""
+    found: dict[str, KnownSubject] = {}
     c = subjects.c
     for part in _slices(sorted(codes)):
-        stmt = sa.select(c.code, c.id, c.kind).where(c.code.in_(part))
-        for code, id_, kind in conn.execute(stmt):
-            found[code] = (id_, kind)
+        stmt = sa.select(c.code, c.id, c.kind, c.name, c.region).where(c.code.in_(part))
+        for code, id_, kind, name, region in conn.execute(stmt):
+            found[code] = KnownSubject(id_, kind, name, region)
     return found
 
 

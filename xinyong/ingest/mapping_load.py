@@ -1,0 +1,347 @@
+"""Loading a mapping file and checking it against the catalog.
+
+A mistake in a mapping would otherwise show up as thousands of rejected rows,
+or worse as values silently landing in the wrong field. So every key is
+checked when the mapping is loaded (closed set of keys, catalog fields that
+exist, transforms that exist, required fields covered, checks that name date or
+amount fields) and an error names the mapping file and the key at fault.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from decimal import Decimal, InvalidOperation
+from importlib import resources
+from pathlib import Path
+from typing import Any, NoReturn
+
+import yaml
+
+from xinyong.catalog import Catalog, RecordType, load_catalog
+from xinyong.ingest.mapping import (
+    CATEGORIES,
+    AmountCheck,
+    Mapping,
+    MappingError,
+    Operation,
+    Rule,
+    SubjectRule,
+    header_key,
+)
+from xinyong.ingest.transforms import TRANSFORMS, default_for
+
+_KEYS = {
+    "name", "description", "record_type", "target", "encoding", "sheet", "standard_headers",
+    "columns", "transforms", "defaults", "aux", "document_no", "decision_date", "subject",
+    "operation", "checks", "delivered_on", "ignore",
+}  # fmt: skip
+_ENCODINGS = {"auto", "utf-8", "utf-8-sig", "gbk", "gb18030"}
+#: What a subject register file can fill, and how each is read.
+REGISTRY = {"code": "code", "name": "name", "region": "code"}
+DEFAULT_CEILING = Decimal(1000)
+
+
+def builtin_names() -> list[str]:
+    """Names of the mappings shipped with xinyong."""
+    folder = resources.files("xinyong.ingest").joinpath("mappings")
+    return sorted(p.name[:-5] for p in folder.iterdir() if p.name.endswith(".yaml"))
+
+
+def mapping_path(name_or_path: str | Path) -> Path:
+    """The file of a built-in mapping name, or the given path."""
+    text = str(name_or_path)
+    if isinstance(name_or_path, Path) or text.endswith((".yaml", ".yml")) or "/" in text:
+        return Path(name_or_path)
+    folder = resources.files("xinyong.ingest").joinpath("mappings")
+    candidate = Path(str(folder.joinpath(f"{text}.yaml")))
+    if not candidate.is_file():
+        raise MappingError(
+            f"no built-in mapping {text!r} (built-in: {', '.join(builtin_names())}); "
+            "give a path to a mapping file for your own"
+        )
+    return candidate
+
+
+def load_mapping(name_or_path: str | Path, catalog: Catalog | None = None) -> Mapping:
+    """Load and check a mapping by built-in name or path; raises :class:`MappingError`."""
+    path = mapping_path(name_or_path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise MappingError(f"{path}: cannot read the mapping: {exc.strerror}") from None
+    except yaml.YAMLError as exc:
+        raise MappingError(f"{path}: not valid YAML: {exc}") from None
+    return _Loader(path, data, catalog or load_catalog()).mapping()
+
+
+class _Loader:
+    def __init__(self, path: Path, data: Any, catalog: Catalog) -> None:
+        self.path, self.catalog = path, catalog
+        if not isinstance(data, dict):
+            self.fail("", "a mapping file holds a YAML mapping (key: value lines)")
+        self.data: dict[str, Any] = data
+        unknown = sorted(set(data) - _KEYS)
+        if unknown:
+            self.fail(unknown[0], f"unknown key (known keys: {', '.join(sorted(_KEYS))})")
+
+    def fail(self, key: str, message: str) -> NoReturn:
+        where = f"key '{key}'" if key else "top level"
+        raise MappingError(f"{self.path}: {where}: {message}")
+
+    def get(self, key: str, kind: type | tuple[type, ...], default: Any = None) -> Any:
+        value = self.data.get(key, default)
+        if value is not None and not isinstance(value, kind):
+            self.fail(key, f"expected {getattr(kind, '__name__', 'a value')}")
+        return value
+
+    def mapping(self) -> Mapping:
+        name = self.get("name", str) or self.fail("name", "every mapping needs a name")
+        encoding = self.get("encoding", str, "auto")
+        if encoding.lower() not in _ENCODINGS:
+            self.fail("encoding", f"must be one of {', '.join(sorted(_ENCODINGS))}")
+        common = {
+            "name": name,
+            "path": self.path,
+            "encoding": encoding.lower(),
+            "sheet": self.get("sheet", str),
+            "description": self.get("description", str, ""),
+            "ignore": frozenset(str(h) for h in self.get("ignore", list, [])),
+        }
+        if self.get("target", str, "records") == "subjects":
+            return Mapping(target="subjects", record_type=None, rules=self.registry(), **common)
+        type_id = self.get("record_type", str) or self.fail("record_type", "name a record type")
+        if type_id not in self.catalog.record_types:
+            self.fail("record_type", f"unknown record type {type_id!r} in the catalog")
+        rtype = self.catalog.record_type(type_id)
+        rules = self.field_rules(rtype) + self.aux_rules()
+        names = {r.name: r for r in rules}
+        return self.finish(
+            Mapping(target="records", record_type=rtype, rules=tuple(rules), **common), names
+        )
+
+    def registry(self) -> tuple[Rule, ...]:
+        columns = self.get("columns", dict, {})
+        for key in columns:
+            if key not in REGISTRY:
+                self.fail(f"columns.{key}", f"a register maps only {', '.join(REGISTRY)}")
+        for key in ("code", "name"):
+            if key not in columns:
+                self.fail("columns", f"a register mapping needs a column for {key!r}")
+        return tuple(
+            Rule(k, _headers(self, f"columns.{k}", v), REGISTRY[k], required=k in ("code", "name"))
+            for k, v in columns.items()
+        )
+
+    def field_rules(self, rtype: RecordType) -> list[Rule]:
+        columns = self.get("columns", dict, {})
+        transforms = self.get("transforms", dict, {})
+        defaults = self.get("defaults", dict, {})
+        known = {f.name for f in rtype.fields}
+        for section, table in (
+            ("columns", columns),
+            ("transforms", transforms),
+            ("defaults", defaults),
+        ):
+            for key in table:
+                if key not in known:
+                    self.fail(f"{section}.{key}", f"unknown field of record type {rtype.id!r}")
+        standard = self.get("standard_headers", bool, False)
+        automatic: dict[str, list[str]] = {}
+        for spec in rtype.fields:
+            aliases = [spec.name, spec.label.zh]
+            if standard:
+                aliases += [a for a in (spec.std_name, spec.std_code) if a]
+            for alias in aliases:
+                automatic.setdefault(header_key(alias), []).append(spec.name)
+        subject = self.data.get("subject") or {}
+        identity = (
+            {subject.get("uscc"), subject.get("person_id")} if isinstance(subject, dict) else set()
+        )
+        rules = []
+        for spec in rtype.fields:
+            explicit = (
+                _headers(self, f"columns.{spec.name}", columns[spec.name])
+                if spec.name in columns
+                else ()
+            )
+            aliases = [spec.name, spec.label.zh] + (
+                [spec.std_name or "", spec.std_code or ""] if standard else []
+            )
+            unique = tuple(a for a in aliases if a and set(automatic[header_key(a)]) == {spec.name})
+            transform, params = self.transform(f"transforms.{spec.name}", transforms.get(spec.name))
+            if transform is None:
+                transform = "code" if spec.name in identity else default_for(spec)
+            default = defaults.get(spec.name)
+            if default is not None and not isinstance(default, str | int | float | bool):
+                self.fail(f"defaults.{spec.name}", "a default is a single value")
+            rules.append(
+                Rule(
+                    spec.name,
+                    tuple(dict.fromkeys(explicit + unique)),
+                    transform,
+                    params,
+                    spec,
+                    default,
+                    spec.required,
+                )
+            )
+        return rules
+
+    def transform(self, key: str, raw: Any) -> tuple[str | None, dict[str, Any]]:
+        if raw is None:
+            return None, {}
+        params: dict[str, Any] = {}
+        if isinstance(raw, dict):
+            params = {k: v for k, v in raw.items() if k != "transform"}
+            raw = raw.get("transform")
+        if not isinstance(raw, str) or raw not in TRANSFORMS:
+            self.fail(key, f"unknown transform {raw!r} (known: {', '.join(sorted(TRANSFORMS))})")
+        for param in params:
+            if param not in ("values", "split"):
+                self.fail(f"{key}.{param}", "unknown transform option (known: values, split)")
+        return raw, params
+
+    def aux_rules(self) -> list[Rule]:
+        rules = []
+        for name, raw in (self.get("aux", dict, {}) or {}).items():
+            key = f"aux.{name}"
+            if not isinstance(raw, dict) or "column" not in raw:
+                self.fail(key, "an auxiliary value needs a column")
+            transform, params = self.transform(
+                key, {k: v for k, v in raw.items() if k != "column"} or None
+            )
+            rules.append(
+                Rule(
+                    str(name),
+                    _headers(self, f"{key}.column", raw["column"]),
+                    transform or "text",
+                    params,
+                )
+            )
+        return rules
+
+    def finish(self, mapping: Mapping, names: dict[str, Rule]) -> Mapping:
+        def rule(
+            key: str, name: Any, check: Callable[[Rule], bool] = lambda r: True, what: str = ""
+        ) -> str:
+            if not isinstance(name, str) or name not in names:
+                self.fail(key, f"{name!r} is neither a field of the record type nor an aux value")
+            if not check(names[name]):
+                self.fail(key, f"{name!r} must be {what}")
+            return name
+
+        is_date = (lambda r: r.transform == "date"), "a date"
+        doc = self.data.get("document_no") or self.fail(
+            "document_no", "say which values form the document number"
+        )
+        doc_names = tuple(rule("document_no", n) for n in (doc if isinstance(doc, list) else [doc]))
+        decision = self.data.get("decision_date")
+        decision = rule("decision_date", decision, *is_date) if decision is not None else None
+        checks = self.get("checks", dict, {}) or {}
+        for key in checks:
+            if key not in ("not_after_today", "order", "amount_unit"):
+                self.fail(
+                    f"checks.{key}", "unknown check (known: not_after_today, order, amount_unit)"
+                )
+        future = tuple(
+            rule("checks.not_after_today", n, *is_date) for n in checks.get("not_after_today", [])
+        )
+        order = []
+        for pair in checks.get("order", []):
+            if not isinstance(pair, list) or len(pair) != 2:
+                self.fail("checks.order", "each entry is a [start, end] pair")
+            order.append(
+                (rule("checks.order", pair[0], *is_date), rule("checks.order", pair[1], *is_date))
+            )
+        delivered = self.data.get("delivered_on")
+        required = {*doc_names, *([decision] if decision else [])}
+        rules = tuple(replace(r, required=r.required or r.name in required) for r in mapping.rules)
+        return replace(
+            mapping,
+            rules=rules,
+            document_no=doc_names,
+            decision_date=decision,
+            subject=self.subject(rule),
+            operation=self.operation(),
+            not_after_today=future,
+            order=tuple(order),
+            amount=self.amount(checks.get("amount_unit"), rule),
+            delivered_on=rule("delivered_on", delivered, *is_date) if delivered else None,
+        )
+
+    def subject(self, rule: Callable[..., str]) -> SubjectRule:
+        raw = self.get("subject", dict) or self.fail(
+            "subject", "say which values identify the subject"
+        )
+        for key in raw:
+            if key not in ("name", "uscc", "person_id", "category"):
+                self.fail(f"subject.{key}", "unknown key (known: name, uscc, person_id, category)")
+        if not raw.get("uscc") and not raw.get("person_id"):
+            self.fail("subject", "give the subject's uscc, person_id or both")
+        name = rule("subject.name", raw.get("name"))
+        uscc = rule("subject.uscc", raw["uscc"]) if raw.get("uscc") else None
+        person = rule("subject.person_id", raw["person_id"]) if raw.get("person_id") else None
+        category = raw.get("category")
+        if isinstance(category, dict):
+            values = category.get("values") or {}
+            bad = sorted(str(v) for v in values.values() if v not in CATEGORIES)
+            if not category.get("column") or bad:
+                self.fail(
+                    "subject.category", f"needs a column and values in {', '.join(CATEGORIES)}"
+                )
+            return SubjectRule(
+                name,
+                uscc,
+                person,
+                None,
+                str(category["column"]),
+                {str(k): str(v) for k, v in values.items()},
+            )
+        if category is not None:
+            category = rule(
+                "subject.category", category, lambda r: r.transform == "enum", "an enum field"
+            )
+        return SubjectRule(name, uscc, person, category)
+
+    def operation(self) -> Operation | None:
+        raw = self.get("operation", dict)
+        if raw is None:
+            return None
+        if not isinstance(raw.get("column"), str):
+            self.fail("operation.column", "name the operation column")
+        lists = {}
+        for key in ("new", "amend", "revoke"):
+            values = raw.get(key, [])
+            if not isinstance(values, list):
+                self.fail(f"operation.{key}", "expected a list of values")
+            lists[key] = frozenset(str(v) for v in values)
+        return Operation(raw["column"], lists["new"], lists["amend"], lists["revoke"])
+
+    def amount(self, raw: Any, rule: Callable[..., str]) -> AmountCheck | None:
+        if raw is None:
+            return None
+        if not isinstance(raw, dict) or not isinstance(raw.get("fields"), list):
+            self.fail("checks.amount_unit", "give fields: [...] and optionally text and ceiling")
+        fields = tuple(
+            rule(
+                "checks.amount_unit.fields",
+                n,
+                lambda r: r.spec is not None and r.spec.unit == "10k_yuan",
+                "an amount in 10,000 yuan",
+            )
+            for n in raw["fields"]
+        )
+        text = rule("checks.amount_unit.text", raw["text"]) if raw.get("text") else None
+        try:
+            ceiling = Decimal(str(raw.get("ceiling", DEFAULT_CEILING)))
+        except InvalidOperation:
+            self.fail("checks.amount_unit.ceiling", "expected a number")
+        return AmountCheck(fields, text, ceiling)
+
+
+def _headers(loader: _Loader, key: str, raw: Any) -> tuple[str, ...]:
+    values = raw if isinstance(raw, list) else [raw]
+    if not values or not all(isinstance(v, str) and v.strip() for v in values):
+        loader.fail(key, "expected a column header or a list of headers")
+    return tuple(values)
