@@ -102,7 +102,7 @@ def ingest_file(
     progress: Callable[[int], None] | None = None,
     actor: str = "ingest",
     catalog: Catalog | None = None,
-    parallel: bool | None = None,
+    parallel: bool = False,
 ) -> IngestSummary:
     """Ingest one file from ``source`` with ``mapping``; resumes or skips it if seen before.
 
@@ -110,7 +110,7 @@ def ingest_file(
     :class:`~xinyong.ingest.mapping.MappingError`, :class:`IngestError` or
     :class:`~xinyong.ingest.readers.ReaderError` before writing anything when the
     file cannot be ingested at all. ``parallel`` reads and checks rows in a forked
-    worker while this process writes (default: when the machine has two cores).
+    worker while this process writes (where fork exists and there are two cores).
     """
     started = time.perf_counter()
     if chunk_rows < 1:
@@ -127,7 +127,7 @@ def ingest_file(
             loaded.record_type.id if loaded.record_type else None,
             rejects or path.with_name(path.name + ".rejects.jsonl"),
             delivered_on, chunk_rows, actor, progress,
-            pipeline.can_fork() if parallel is None else parallel,
+            parallel and pipeline.can_fork(),
         )  # fmt: skip
         found, checkpoint, resumed = batch.begin(job, batch.file_sha256(path))
         if checkpoint.rejects_path:
@@ -167,7 +167,7 @@ def ingest_directory(
     register_subjects: bool = True,
     progress: Callable[[int], None] | None = None,
     actor: str = "ingest",
-    parallel: bool | None = None,
+    parallel: bool = False,
 ) -> list[IngestSummary]:
     """Ingest a data set directory: the subject register first, then every feed file.
 

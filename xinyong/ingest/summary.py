@@ -60,6 +60,13 @@ class Tally:
         tally.held_by_reason.update(data.get("held_by_reason", {}))
         return tally
 
+    def merge(self, other: Tally) -> None:
+        """Add another tally's counts to this one (a source's batches together)."""
+        for key in ("rows", *OUTCOMES, "subjects_created"):
+            setattr(self, key, getattr(self, key) + getattr(other, key))
+        self.rejected_by_reason.update(other.rejected_by_reason)
+        self.held_by_reason.update(other.held_by_reason)
+
     def copy(self) -> Tally:
         """An independent copy (to roll back to if a chunk fails)."""
         return Tally.from_dict(self.as_dict())
