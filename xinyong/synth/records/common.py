@@ -139,7 +139,7 @@ def counterparts(ctx: FeedContext, subject: Ints, person: Ints, days: Ints) -> d
     s, p, n = ctx.subjects, ctx.people, len(subject)
     mask = (person >= 0).tolist()
     safe = np.maximum(subject, 0)
-    who = np.maximum(person, 0)
+    who = np.maximum(person, 0) if any(mask) else person[:0]
     reps = s.rep[safe].astype(np.int64)
     blank = [""] * n
     pick = _pick
@@ -161,6 +161,8 @@ def counterparts(ctx: FeedContext, subject: Ints, person: Ints, days: Ints) -> d
 
 
 def _pick(mask: list[bool], yes: list[str], no: list[str]) -> list[str]:
+    if not any(mask):  # most feeds have no natural persons: skip the per-row choice
+        return no
     return [a if m else b for m, a, b in zip(mask, yes, no, strict=True)]
 
 
