@@ -50,6 +50,7 @@ def _col(ctx: FeedContext, index: int | None) -> tuple[int, str]:
 
 def _code(change: Callable[[str, float], str]) -> Mutator:
     def mutate(ctx: FeedContext, f: Facts, row: Row, u: float) -> Truth:
+        """Replace the code by ``change(code, u)``; say what it was and what ids says."""
         i, name = _col(ctx, ctx.layout.code)
         good = str(row[i])
         bad = row[i] = change(good, u)

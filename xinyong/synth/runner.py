@@ -69,6 +69,7 @@ def _work(number: int) -> tuple[int, dict[str, Any]]:
     done = shared["done"]
 
     def tick(n: int) -> None:
+        """Count rows written, for the parent's progress bar."""
         with done.get_lock():
             done.value += n
 

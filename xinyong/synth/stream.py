@@ -56,6 +56,7 @@ def write_feed(
     sink = _sink(out_dir, feed, names, ctx.layout.headers, ctx.today)
 
     def locate(g: int) -> tuple[str, int]:
+        """File and 1-based data row of the feed's row ``g`` (0-based)."""
         if part_rows is None:
             return names[0], g + 1
         return names[g // part_rows], g % part_rows + 1

@@ -179,6 +179,7 @@ class _FixedTimeZip(zipfile.ZipFile):
     def writestr(  # type: ignore[override]
         self, zinfo_or_arcname: str | zipfile.ZipInfo, data: bytes | str, *args: Any, **kw: Any
     ) -> None:
+        """Write a member under the fixed timestamp."""
         if isinstance(zinfo_or_arcname, str):
             zinfo_or_arcname = self._info(zinfo_or_arcname)
         super().writestr(zinfo_or_arcname, data, *args, **kw)
@@ -186,6 +187,7 @@ class _FixedTimeZip(zipfile.ZipFile):
     def write(  # type: ignore[override]
         self, filename: str, arcname: str | None = None, *args: Any, **kw: Any
     ) -> None:
+        """Copy a file in as a member under the fixed timestamp."""
         info = self._info(arcname or Path(filename).name)
         with open(filename, "rb") as src, self.open(info, "w", force_zip64=True) as dst:
             shutil.copyfileobj(src, dst, 1 << 20)
