@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import filecmp
 import hashlib
+import json
 from pathlib import Path
 
 import pytest
@@ -164,3 +165,15 @@ def test_every_region_writes_a_set_whose_names_carry_the_region(code: str, tmp_p
     assert (
         sum(reg.city_short in row[1] or reg.district in row[1] for row in register[1:]) > 0.8 * 120
     )
+
+
+def test_a_tampered_manifest_cannot_delete_outside_the_directory(tmp_path: Path) -> None:
+    outside = tmp_path / "precious.txt"
+    outside.write_text("keep", encoding="utf-8")
+    root = tmp_path / "set"
+    generate(root, 20, 50)
+    m = manifest(root)
+    m["subjects"]["path"] = "../precious.txt"
+    (root / "manifest.json").write_text(json.dumps(m), encoding="utf-8")
+    generate(root, 20, 50)
+    assert outside.read_text(encoding="utf-8") == "keep"

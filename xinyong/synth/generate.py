@@ -99,8 +99,11 @@ def _prepare(out_dir: Path) -> None:
         old = json.loads(manifest.read_text(encoding="utf-8"))
         paths = [old["subjects"]["path"], old["ground_truth"]["path"], "manifest.json"]
         paths += [f["path"] for feed in old["feeds"] for f in feed["files"]]
+        root = out_dir.resolve()
         for path in paths:
-            (out_dir / path).unlink(missing_ok=True)
+            target = (out_dir / path).resolve()
+            if root in target.parents:  # never follow a manifest out of the directory
+                target.unlink(missing_ok=True)
     (out_dir / "feeds").mkdir(parents=True, exist_ok=True)
 
 
