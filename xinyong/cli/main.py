@@ -14,7 +14,7 @@ import sys
 import typer
 
 from xinyong import __version__
-from xinyong.cli import catalog, ids, ingest, ledger, synth
+from xinyong.cli import catalog, demo, ids, ingest, ledger, synth
 from xinyong.settings import describe
 
 app = typer.Typer(
@@ -28,6 +28,7 @@ app.add_typer(ids.app, name="id")
 app.add_typer(catalog.app, name="catalog")
 ledger.register(app)
 synth.register(app)
+demo.register(app)
 ingest.register(app)
 
 
