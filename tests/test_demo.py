@@ -57,3 +57,14 @@ def test_the_demo_command_prints_what_it_loaded(settings: Settings) -> None:
     assert text.exit_code == 0, text.output
     assert "chain intact" in text.stdout
     assert f"subject show {report['examples'][0]}" in text.stdout
+
+
+def test_subject_show_takes_an_all_digit_uscc_as_a_code(settings: Settings) -> None:
+    from xinyong.ledger import open_store
+
+    with open_store(settings, create=True) as store:
+        store.register_subject("911101087769324112", "enterprise", "北京某某科技有限公司")
+    env = {"XINYONG_HOME": str(settings.home), "XINYONG_SECRET_KEY": settings.secret_key or ""}
+    result = CliRunner().invoke(app, ["subject", "show", "911101087769324112"], env=env)
+    assert result.exit_code == 0, result.output
+    assert "北京某某科技有限公司" in result.stdout

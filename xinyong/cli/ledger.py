@@ -189,7 +189,9 @@ def subject_show(
 ) -> None:
     """Print a subject and its records, now or as of a valid and a transaction time."""
     with _store() as store:
-        subject = store.get_subject(int(key)) if key.isdigit() else store.find_subject(key)
+        # A USCC can be all digits (e.g. 911101087769324112); ids are far shorter.
+        is_id = key.isdigit() and len(key) < 15
+        subject = store.get_subject(int(key)) if is_id else store.find_subject(key)
         if subject is None:
             raise _fail(f"no subject {key}")
         state = store.subject_as_of(subject.id, _date(as_of), _instant(recorded_at))
