@@ -8,6 +8,14 @@ Enterprises and other bodies issued since 2015 use the ``MA`` bodies of
 :func:`xinyong.ids.uscc.issue`; older enterprises keep eight-digit bodies and the
 civil-affairs, staffing and other authorities get their own two-letter prefixes, as
 real registers show.
+
+>>> serial_body(0, "MJ"), serial_body(42, "L"), serial_body(12_345_678, "")
+('MJ000000', 'L0000042', '12345678')
+>>> code = make_uscc("5", "1", "110108", "MJ000000")
+>>> uscc.validate(code) == code, id_error(corrupt_check(code, 1))
+(True, 'InvalidChecksum')
+>>> to_fullwidth("91110108")
+'９１１１０１０８'
 """
 
 from __future__ import annotations

@@ -4,6 +4,12 @@ Records carry dates as days since 1970-01-01 in numpy arrays so that a chunk of 
 hundred thousand dates is drawn, clamped and shifted off weekends in a few vector
 operations. Writing a date is a table look-up per feed style, because formatting
 through ``strftime`` per cell would dominate the cost of a CSV row.
+
+>>> day = epoch_day(dt.date(2025, 3, 7))
+>>> [DateTable(style, day, day)(day) for style in ("iso", "slash", "compact", "cn")]
+['2025-03-07', '2025/3/7', '20250307', '2025年03月07日']
+>>> DateTable("excel-serial", day, day)(day), impossible(dt.date(2025, 3, 7), "cn", 0)
+(45723, '2025年02月30日')
 """
 
 from __future__ import annotations

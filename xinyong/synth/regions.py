@@ -4,6 +4,10 @@ Names of departments, document numbers and court case numbers all depend on wher
 data set lives: a Haidian penalty is numbered 京海市监罚〔2025〕12号 and a Haidian court
 case (2024)京0108执345号. A generic code-to-name lookup cannot supply those short forms,
 so each supported district carries them here as data.
+
+>>> haidian = region("110108")
+>>> haidian.full_name, haidian.court_code, haidian.city_code, haidian.doc_prefix
+('北京市海淀区', '京0108', '110000', '京海')
 """
 
 from __future__ import annotations
