@@ -12,7 +12,6 @@ emptied before every test and dropped at the end.
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import os
 import uuid
 from collections.abc import Iterator
@@ -20,16 +19,11 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from suite_support import TEST_SECRET, TODAY, ManualClock
 
-from xinyong.clock import CST, Clock
 from xinyong.ledger import Store, open_store
 from xinyong.ledger.tables import GENESIS_HASH, chain_head, metadata
 from xinyong.settings import Settings
-
-#: The date every test runs on unless it moves the clock.
-TODAY = dt.date(2025, 3, 14)
-#: A fixed master secret, so encrypted values and keyed hashes are reproducible.
-TEST_SECRET = "5eed" * 16
 
 POSTGRES_URL_VAR = "XINYONG_TEST_POSTGRES_URL"
 POSTGRES_SWITCH_VAR = "XINYONG_TEST_POSTGRES"
@@ -46,37 +40,18 @@ BACKENDS = [
 ]
 
 
-class ManualClock(Clock):
-    """A clock the test moves; every ``now()`` ticks one millisecond forward.
+__all__ = ["TEST_SECRET", "TODAY", "ManualClock"]  # for tests written before suite_support
 
-    The tick keeps transaction times strictly increasing, as on a real clock,
-    while staying reproducible and independent of the machine's time.
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """Never collect a conftest.py as a doctest module.
+
+    Each conftest.py outside a package is imported under the one name
+    ``conftest``; ``--doctest-modules`` would import them all again under that
+    name and fail with "import file mismatch" as soon as there are two.
+    Fixtures load regardless: pytest reads conftest files separately.
     """
-
-    _instant: dt.datetime
-
-    def __init__(self, today: dt.date = TODAY) -> None:
-        super().__init__(pinned=today)
-        object.__setattr__(self, "_instant", _morning(today))
-
-    def now(self) -> dt.datetime:
-        instant: dt.datetime = self._instant + dt.timedelta(milliseconds=1)
-        object.__setattr__(self, "_instant", instant)
-        return instant
-
-    def travel(self, today: dt.date, at: dt.time = dt.time(9)) -> None:
-        """Move to ``at`` o'clock (China Standard Time) on ``today``."""
-        object.__setattr__(self, "pinned", today)
-        object.__setattr__(self, "_instant", _morning(today, at))
-
-    def last(self) -> dt.datetime:
-        """The instant the last ``now()`` returned."""
-        instant: dt.datetime = self._instant
-        return instant
-
-
-def _morning(day: dt.date, at: dt.time = dt.time(9)) -> dt.datetime:
-    return dt.datetime.combine(day, at, CST).astimezone(dt.UTC)
+    return True if collection_path.name == "conftest.py" else None
 
 
 @pytest.fixture
@@ -96,12 +71,18 @@ def _admin_engine(server_url: str) -> sa.Engine:
 
 
 class PostgresDatabases:
-    """Creates uniquely named databases on the test server and drops them at the end."""
+    """Creates uniquely named databases and schemas on the test server; drops them at the end.
+
+    Tests that need a database without any tables get a fresh schema in the
+    session's database (named first in ``search_path``) rather than a database
+    of their own: creating and dropping databases makes the server checkpoint.
+    """
 
     def __init__(self, server_url: str) -> None:
         self.server = sa.make_url(server_url)
         self.admin = _admin_engine(server_url)
         self.created: list[str] = []
+        self._session_url: str | None = None
 
     def create(self) -> str:
         """A new empty database; returns its URL."""
@@ -111,6 +92,25 @@ class PostgresDatabases:
             conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
         self.created.append(name)
         return self.server.set(database=name).render_as_string(hide_password=False)
+
+    def session_url(self) -> str:
+        """The session's own database (created on first use)."""
+        if self._session_url is None:
+            self._session_url = self.create()
+        return self._session_url
+
+    def create_schema(self) -> str:
+        """A new empty schema in the session's database; returns a URL that uses it."""
+        url = sa.make_url(self.session_url())
+        name = f"empty_{uuid.uuid4().hex[:12]}"
+        engine = _admin_engine(url.render_as_string(hide_password=False))
+        try:
+            with engine.connect() as conn:
+                conn.exec_driver_sql(f'CREATE SCHEMA "{name}"')
+        finally:
+            engine.dispose()
+        scoped = url.update_query_dict({"options": f"-csearch_path={name}"})
+        return scoped.render_as_string(hide_password=False)
 
     def drop_all(self) -> None:
         """Drop every database this session created, even with connections left open."""
@@ -138,7 +138,7 @@ def postgres_databases() -> Iterator[PostgresDatabases]:
 @pytest.fixture(scope="session")
 def postgres_session_url(postgres_databases: PostgresDatabases) -> str:
     """One database for the session's stores, emptied before each test that uses it."""
-    return postgres_databases.create()
+    return postgres_databases.session_url()
 
 
 def _empty_tables(url: str) -> None:
@@ -175,11 +175,11 @@ def store_settings(backend: str, settings: Settings, request: pytest.FixtureRequ
 def empty_database_settings(
     backend: str, settings: Settings, request: pytest.FixtureRequest
 ) -> Settings:
-    """Settings naming a database with no schema at all (a new PostgreSQL database)."""
+    """Settings naming a database with no tables at all (PostgreSQL: a new, empty schema)."""
     if backend == "sqlite":
         return settings
     databases: PostgresDatabases = request.getfixturevalue("postgres_databases")
-    return dataclasses.replace(settings, database_url=databases.create())
+    return dataclasses.replace(settings, database_url=databases.create_schema())
 
 
 @pytest.fixture

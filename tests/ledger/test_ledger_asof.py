@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from conftest import ManualClock
 from ledger_helpers import DECIDED, populate
+from suite_support import ManualClock
 
 from xinyong.ledger import EventType, RecordStatus, Store
 

@@ -8,8 +8,8 @@ import time
 
 import pytest
 import sqlalchemy as sa
-from conftest import ManualClock
 from ledger_helpers import populate, run_cli, start_worker, table_counts
+from suite_support import ManualClock
 
 from xinyong.clock import Clock
 from xinyong.ledger import Store, counters, open_store

@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections.abc import Callable
+from types import MappingProxyType
 
 import pytest
 import sqlalchemy as sa
-from conftest import ManualClock
 from ledger_helpers import DECIDED, Fixture, populate, table_counts, usccs
+from suite_support import ManualClock
 
 from xinyong.ledger import (
     DuplicateError,
@@ -162,6 +163,8 @@ def test_the_natural_key_is_unique(store: Store) -> None:
     with pytest.raises(DuplicateError, match="already exists"):
         store.assert_record(**again)  # type: ignore[arg-type]
     other = store.assert_record(**{**again, "subject_id": fx.other.id})  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="document number"):
+        store.assert_record(**{**again, "document_no": " "})  # type: ignore[arg-type]
     assert other.natural_key == (fx.source.id, PENALTY, "京市监罚〔2025〕1号", fx.other.id)
     assert store.find_record(*fx.record.natural_key) == fx.record
 
@@ -320,3 +323,11 @@ def test_unknown_ids_are_not_found(store: Store) -> None:
         store.get_batch(1)
     assert store.record_as_of(1) is None
     assert store.find_record(1, PENALTY, "x", 1) is None
+
+
+def test_fields_may_be_any_mapping(store: Store) -> None:
+    fx = populate(store)
+    frozen = MappingProxyType({"b": 2, "a": [1, "一"]})
+    (rid,) = store.add_records([NewRecord(fx.source.id, fx.other.id, PENALTY, "m", frozen)])
+    assert store.get_record(rid).fields == {"a": [1, "一"], "b": 2}
+    assert store.verify().ok

@@ -7,7 +7,6 @@ invocations, even in two processes, never issue the same code.
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
@@ -39,11 +38,3 @@ def reserve(conn: Connection, name: str, count: int) -> range:
     )
     end = int(conn.execute(stmt).scalar_one())
     return range(end - count, end)
-
-
-def peek(conn: Connection, name: str) -> int:
-    """The value the next reservation of ``name`` would start at (1 for a new counter)."""
-    value = conn.execute(
-        sa.select(counters.c.next_value).where(counters.c.name == name)
-    ).scalar_one_or_none()
-    return 1 if value is None else int(value)

@@ -155,8 +155,3 @@ def fold(events: Iterable[Event]) -> RecordState | None:
         elif draft is not None:
             draft = apply(draft, event)
     return None if draft is None else draft.state()
-
-
-def last_valid_from(events: Iterable[Event]) -> dt.date:
-    """The latest valid_from among ``events``: the projection's incremental-update horizon."""
-    return max(e.valid_from for e in events)

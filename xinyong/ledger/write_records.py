@@ -37,7 +37,9 @@ class RecordWrites(TransactionBase):
         This is the ingest path: one id reservation, event text built from
         string pieces, one JSON encoding of the fields reused by the event and
         the projection, and rows inserted with one driver call per table. A
-        duplicate natural key fails the whole transaction (nothing is stored).
+        duplicate natural key or an unknown source or subject fails the whole
+        transaction (nothing is stored). Values are not otherwise checked here:
+        ingest has validated every row before it gets this far.
         """
         batch = list(items)
         if not batch:
@@ -59,7 +61,8 @@ class RecordWrites(TransactionBase):
         new_rows = []
         event_rows = []
         for rid, item in zip(ids, chunk, strict=True):
-            fields = canonical(item.fields)
+            given = item.fields
+            fields = canonical(given if type(given) is dict else dict(given))
             decided = item.decision_date
             valid_from = item.valid_from or decided or today
             vf = dates.get(valid_from) or dates.setdefault(
@@ -108,6 +111,8 @@ class RecordWrites(TransactionBase):
         batch_id: int | None = None,
     ) -> Record:
         """Assert one record (valid from its decision date unless told otherwise)."""
+        if not record_type.strip() or not document_no.strip():
+            raise ValueError("a record needs a record type and a document number")
         self._flush()
         self._require(sources, source_id, "source")
         self._require(subjects, subject_id, "subject")
