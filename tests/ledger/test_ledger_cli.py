@@ -149,3 +149,13 @@ def test_subject_add_refuses_an_invalid_code(
     assert result.exit_code == 1
     assert "invalid USCC" in result.stderr
     assert store.chain_head().seq == 0
+
+
+def test_subject_show_reads_an_all_digit_uscc_as_a_code(
+    store: Store, store_settings: Settings
+) -> None:
+    digits = "911101087769324112"
+    company = store.register_subject(digits, "legal_person", "全数字代码公司")
+    shown = Cli(store_settings)("subject", "show", digits)
+    assert shown.exit_code == 0, shown.output
+    assert _lines(shown.stdout)[0]["subject"]["id"] == company.id
