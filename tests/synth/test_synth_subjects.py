@@ -126,3 +126,12 @@ def test_persons_are_distinct_adults_with_valid_numbers() -> None:
     for number in ids:
         born = ric.parse(number, AS_OF).birth_date
         assert (AS_OF - born).days // 366 >= 18
+
+
+def test_legal_representatives_were_adults_when_the_subject_was_registered(
+    register: list[dict[str, str]],
+) -> None:
+    for r in register:
+        born = ric.parse(r["法定代表人证件号码"], AS_OF).birth_date
+        registered = dt.date.fromisoformat(r["成立日期"])
+        assert (registered - born).days >= 18 * 365, r

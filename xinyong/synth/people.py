@@ -57,6 +57,16 @@ class People:
         """Names of the persons at ``index``, as Python strings (vectorised gather)."""
         return self.names[index].tolist()  # type: ignore[no-any-return]
 
+    def birth_days(self) -> npt.NDArray[np.int64]:
+        """Birth dates as day numbers, read from positions 7-14 of the identity numbers."""
+        digits = np.frombuffer(self.ids.tobytes(), dtype=np.uint8).reshape(-1, 18)[:, 6:14] - 48
+        ymd = digits.astype(np.int64) @ (10 ** np.arange(7, -1, -1, dtype=np.int64))
+        year, month, day = ymd // 10_000, ymd // 100 % 100, ymd % 100
+        months = (year - 1970) * 12 + month - 1
+        first = months.astype("datetime64[M]").astype("datetime64[D]").astype(np.int64)
+        result: npt.NDArray[np.int64] = first + day - 1
+        return result
+
     def id_list(self, index: npt.NDArray[np.int64]) -> list[str]:
         """Identity numbers of the persons at ``index``."""
         return self.ids[index].astype("U18").tolist()  # type: ignore[no-any-return]

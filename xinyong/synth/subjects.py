@@ -110,7 +110,7 @@ def make_subjects(count: int, seed: int, reg: Region, as_of: dt.date, people: Pe
         blob=b"",
         offsets=np.zeros(count + 1, dtype=np.int64),
         kind=kind,
-        rep=rng.integers(0, len(people), count, dtype=np.int32),
+        rep=_representatives(rng, people, reg_day),
         industry=np.full(count, -1, dtype=np.int16),
         sector=np.full(count, SECTORS.index("public"), dtype=np.uint8),
         reg=reg_day,
@@ -122,6 +122,22 @@ def make_subjects(count: int, seed: int, reg: Region, as_of: dt.date, people: Pe
     _name_all(subjects, rnd, reg, people, branch, today)
     _issue_codes(subjects, rnd, rng, reg)
     return subjects
+
+
+def _representatives(
+    rng: np.random.Generator, people: People, reg_day: npt.NDArray[np.int32]
+) -> npt.NDArray[np.int32]:
+    """A legal representative for each subject, of age (18 or over) on its registration day.
+
+    Persons are sorted by birth; each subject draws among those born 18 years or more
+    before it was registered (among everyone, if nobody is that old).
+    """
+    born = people.birth_days()
+    order = np.argsort(born, kind="stable")
+    adult = np.searchsorted(born[order], reg_day.astype(np.int64) - 18 * 366, side="right")
+    adult = np.where(adult > 0, adult, len(people))
+    pick = (rng.random(len(reg_day)) * adult).astype(np.int64)
+    return order[pick].astype(np.int32)
 
 
 def _statuses(
