@@ -228,3 +228,22 @@ def test_dates_of_every_record_lie_in_the_five_years_before_the_anchor(tables: T
     ]
     known = [d for d in days if d is not None and d <= AS_OF]
     assert min(known) >= AS_OF - dt.timedelta(days=5 * 366)
+
+
+def test_ground_truth_points_into_xlsx_parts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import importlib
+
+    stream = importlib.import_module("xinyong.synth.stream")
+    monkeypatch.setattr(stream, "XLSX_PART_ROWS", 300)
+    root = tmp_path / "parts"
+    generate(root, 300, 8_000, seed=5, error_rate=0.2)
+    feeds = {f["feed"]: f for f in manifest(root)["feeds"]}
+    assert len(feeds["tax-rating"]["files"]) > 2
+    assert all(f["rows"] <= 300 for f in feeds["tax-rating"]["files"])
+    lines = truths(root)
+    in_parts = [t for t in lines if t["file"].endswith("-002.xlsx")]
+    assert in_parts
+    test_each_faulty_row_is_faulty_as_described(feed_tables(root), lines)
+    test_targets_are_referred_to_once(lines)

@@ -110,4 +110,4 @@ def _sink(
     if feed.fmt == "jsonl":
         return JsonlSink(out_dir, names[0], headers)
     stamp = dt.datetime.combine(dt.date(1970, 1, 1) + dt.timedelta(days=today), dt.time(0, 0))
-    return XlsxSink(out_dir, names, headers, "数据", stamp)
+    return XlsxSink(out_dir, names, headers, "数据", stamp, XLSX_PART_ROWS)
