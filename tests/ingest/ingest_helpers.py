@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import csv
 import json
+import os
+import subprocess
+import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -16,6 +19,7 @@ from xinyong.ingest.readers import open_table
 from xinyong.ingest.transforms import Transform
 from xinyong.ledger import Store
 from xinyong.ledger.tables import events, records, sources, subjects
+from xinyong.settings import Settings
 
 PENALTY_HEADERS = [
     "行政相对人名称",
@@ -220,3 +224,31 @@ def _check(
             return "no withdrawn event for the row"
         return None
     return f"unknown expectation {expected}"
+
+
+def settings_env(settings: Settings) -> dict[str, str]:
+    """The environment that makes a child process open the same store, on the same day."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("XINYONG_")}
+    env["XINYONG_HOME"] = str(settings.home)
+    env["XINYONG_SECRET_KEY"] = settings.secret_key or ""
+    env["XINYONG_DATABASE_URL"] = settings.database_url or ""
+    if settings.today is not None:
+        env["XINYONG_TODAY"] = settings.today.isoformat()
+    return env
+
+
+CLI = [sys.executable, "-c", "from xinyong.cli.main import run; run()"]
+
+
+def run_cli(
+    settings: Settings, *args: str, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    """Run the real ``xinyong`` command in another process on the same store."""
+    return subprocess.run(
+        [*CLI, *args],
+        env=settings_env(settings),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )

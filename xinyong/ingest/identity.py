@@ -95,7 +95,10 @@ class Identities:
             code = None if (self.shared and category == NATURAL) else codes[i]
             person = None if (self.shared and category != NATURAL) else persons[i]
             if category == NATURAL or (category is None and not code and person):
-                problem = self._person(category, code, person, people, person_at.get(i))
+                organisation = self.shared and bool(checked.valid[i])
+                problem = self._person(
+                    category, code, person, people, person_at.get(i), organisation
+                )
                 if isinstance(problem, Who):
                     out.append(problem)
                     continue
@@ -115,9 +118,10 @@ class Identities:
         person: str | None,
         people: bulk.BulkResult,
         k: int | None,
+        organisation: bool = False,
     ) -> Who | Fault:
         rule = self.rule
-        if code:  # 自然人 with an organisation's code: the category or the code is wrong
+        if code or organisation:  # 自然人 with an organisation's code: one of them is wrong
             return fault(
                 "subject.kind_mismatch",
                 rule.category,

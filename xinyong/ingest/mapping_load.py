@@ -147,6 +147,18 @@ class _Loader:
                 if key not in known:
                     self.fail(f"{section}.{key}", f"unknown field of record type {rtype.id!r}")
         standard = self.get("standard_headers", bool, False)
+        for spec in rtype.fields:
+            covered = spec.name in columns or spec.name in defaults
+            if (
+                spec.required
+                and not covered
+                and not (standard and (spec.std_name or spec.std_code))
+            ):
+                self.fail(
+                    "columns",
+                    f"required field {spec.name!r} ({spec.label.zh}) of record type {rtype.id!r} "
+                    f"has no column: add columns.{spec.name} (or defaults.{spec.name})",
+                )
         automatic: dict[str, list[str]] = {}
         for spec in rtype.fields:
             aliases = [spec.name, spec.label.zh]

@@ -36,15 +36,22 @@ class ReaderError(ValueError):
 
 
 def detect_encoding(path: Path) -> str:
-    """``utf-8-sig`` for a BOM, ``utf-8`` if the sample decodes as UTF-8, else ``gb18030``."""
+    """``utf-8-sig`` for a BOM; ``utf-8`` if the sample is UTF-8 but for a few stray bytes
+    (those rows are rejected later); otherwise ``gb18030``.
+
+    Chinese text in GBK decoded as UTF-8 breaks on nearly every character, so a
+    handful of bad sequences means a UTF-8 file with damaged rows, not a GBK file.
+    """
     with open(path, "rb") as f:
         head = f.read(_SAMPLE)
     if head.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
     try:
         head.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        if exc.start < len(head) - 3 or len(head) < _SAMPLE:  # not just a cut character
+    except UnicodeDecodeError:
+        text = head.decode("utf-8", errors="replace")
+        broken = text.count(_REPLACEMENT)
+        if broken > 4 and broken * 200 > len(text):  # more than 0.5%: not UTF-8
             return "gb18030"
     return "utf-8"
 

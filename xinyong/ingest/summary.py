@@ -109,6 +109,7 @@ class IngestSummary:
             "rejects": self.rejects,
             "seconds": round(self.seconds, 3),
             "rows_per_second": round(self.rows_per_second, 1),
+            "rows_this_run": self.rows_this_run,
             "resumed": self.resumed,
             "already_ingested": self.already_ingested,
             "encoding": self.encoding,

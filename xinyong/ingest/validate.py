@@ -233,6 +233,7 @@ class Validator:
         decided = values[mapping.decision_date] if mapping.decision_date else None
         delivered = values[mapping.delivered_on] if mapping.delivered_on else None
         subject_names = values[self.subject.name]
+        uscc_name = self.subject.uscc
         candidates: list[Candidate] = []
         rejected: list[tuple[int, list[Fault], str | None]] = []
         for i, (number, _) in enumerate(rows):
@@ -249,14 +250,22 @@ class Validator:
             subject = who[i]
             if subject is None or doc is None:  # pragma: no cover - faults cover these
                 raise AssertionError(f"row {number} passed without a subject or document number")
+            fields = {k: v for k, v in zip(names, stored[i], strict=True) if v is not None}
+            original = originals.get(i)
+            if subject.person is not None and uscc_name in fields:
+                # A person's number read through a column it shares with the USCC field:
+                # the number belongs to the subject (encrypted), never to the record.
+                del fields[uscc_name]
+                if original is not None:
+                    original.pop(uscc_name, None)
             candidates.append(
                 Candidate(
                     number=number,
                     op=ops[i],
                     document_no=doc,
-                    fields={k: v for k, v in zip(names, stored[i], strict=True) if v is not None},
+                    fields=fields,
                     decision_date=self._date(decided[i]) if decided is not None else None,
-                    original=originals.get(i),
+                    original=original or None,
                     who=subject,
                     name=subject_names[i] or "",
                     arrived_on=self._date(delivered[i]) if delivered is not None else None,

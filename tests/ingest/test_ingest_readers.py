@@ -1,0 +1,112 @@
+"""Readers (encodings, row numbers, broken rows), date styles and the amount rule."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from ingest_helpers import PENALTY_HEADERS, codes, penalty_row, rejects_of, write_csv
+
+from xinyong.ingest import ReaderError, ingest_file
+from xinyong.ingest.checks import AmountRule
+from xinyong.ingest.dates import IMPOSSIBLE, INVALID, OPEN_ENDED, parse_cell
+from xinyong.ingest.mapping import AmountCheck
+from xinyong.ingest.readers import detect_encoding, open_table
+from xinyong.ledger import Store
+
+HEADERS = ["名称", "代码"]
+ROWS = [["北京甲乙丙有限公司", "91110108MA00000070"], ["深圳𠀀科技", "x"]]
+
+
+@pytest.mark.parametrize(
+    ("encoding", "detected"),
+    [("utf-8", "utf-8"), ("utf-8-sig", "utf-8-sig"), ("gb18030", "gb18030")],
+)
+def test_encodings_are_detected(tmp_path: Path, encoding: str, detected: str) -> None:
+    path = write_csv(tmp_path / "f.csv", HEADERS, ROWS, encoding)  # 𠀀 exists in GB18030, not GBK
+    assert detect_encoding(path) == detected
+    with open_table(path) as table:
+        assert table.headers == HEADERS
+        assert [cells for _, cells, _ in table.rows] == ROWS
+
+
+def test_a_gbk_file_is_detected_and_read(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "f.csv", HEADERS, ROWS[:1], "gbk")
+    assert detect_encoding(path) == "gb18030"  # GBK read as its superset
+    with open_table(path, encoding="gbk") as table:
+        assert [cells for _, cells, _ in table.rows] == ROWS[:1]
+
+
+def test_undecodable_and_malformed_rows_are_rejected_not_fatal(
+    store: Store, tmp_path: Path
+) -> None:
+    code = codes(3)
+    good = [penalty_row(i + 1, code[i]) for i in range(3)]
+    path = write_csv(tmp_path / "p.csv", PENALTY_HEADERS, good, "utf-8")
+    lines = path.read_bytes().split(b"\r\n")
+    lines[2] = lines[2].replace("测试".encode(), b"\xff\xfe", 1)  # row 2: bytes that are not UTF-8
+    lines.insert(3, b"only,three,fields")  # row 3: too few fields
+    lines.insert(4, b"")  # a blank line: numbered, skipped
+    path.write_bytes(b"\r\n".join(lines))
+    summary = ingest_file(store, path, "double-publicity-penalty-cn", "S", source_name="s")
+    found = rejects_of(path)
+    assert {n: x["reason"] for n, x in found.items()} == {2: "row.encoding", 3: "row.malformed"}
+    assert summary.counts.rows == 4
+    assert summary.counts.accepted == 2
+
+
+def test_json_lines_number_rows_by_line(tmp_path: Path) -> None:
+    path = tmp_path / "f.jsonl"
+    path.write_text('{"a": 1}\n\nnot json\n[1, 2]\n{"a": 2, "b": 3}\n', encoding="utf-8")
+    with open_table(path) as table:
+        assert table.headers == ["a"]
+        got = [(n, cells, problem is not None) for n, cells, problem in table.rows]
+    assert got == [(1, [1], False), (3, None, True), (4, None, True), (5, [2], False)]
+
+
+def test_unknown_file_types_and_empty_files(tmp_path: Path) -> None:
+    with pytest.raises(ReaderError, match="unknown file type"):
+        open_table(tmp_path / "f.pdf")
+    (tmp_path / "e.csv").write_bytes(b"")
+    with pytest.raises(ReaderError, match="empty"):
+        open_table(tmp_path / "e.csv")
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("2025-03-07", dt.date(2025, 3, 7)),
+        ("2025/3/7", dt.date(2025, 3, 7)),
+        ("20250307", dt.date(2025, 3, 7)),
+        ("2025年03月07日", dt.date(2025, 3, 7)),
+        ("2025.3.7", dt.date(2025, 3, 7)),
+        ("2025-03-07 00:00:00", dt.date(2025, 3, 7)),
+        ("２０２５－０３－０７", dt.date(2025, 3, 7)),
+        (45723, dt.date(2025, 3, 7)),
+        ("45723", dt.date(2025, 3, 7)),
+        (dt.datetime(2025, 3, 7, 12, 0), dt.date(2025, 3, 7)),
+        ("长期", OPEN_ENDED),
+        ("2025-02-30", IMPOSSIBLE),
+        ("2025年13月01日", IMPOSSIBLE),
+        (60, IMPOSSIBLE),  # Excel's 1900-02-29
+        ("下周三", INVALID),
+        ("2025-3", INVALID),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_date_styles(cell: object, expected: object) -> None:
+    assert parse_cell(cell) == expected
+
+
+def test_the_amount_unit_rule() -> None:
+    rule = AmountRule(AmountCheck(("fine_amount",), "penalty_content", Decimal(1000)))
+    assert not rule.suspect("0.13", "罚款人民币1300元")
+    assert rule.suspect("1300", "罚款人民币1300元")  # the yuan figure in the 万元 column
+    assert rule.suspect("2000", None)  # above the ceiling, nothing confirms it
+    assert not rule.suspect("2000", "罚款2000万元")  # confirmed in 万元
+    assert not rule.suspect("1200", "罚款人民币12,000,000元")  # confirmed in yuan
+    assert not rule.suspect("98.47", "罚款人民币984700元")
+    assert not rule.suspect("0", "警告")
