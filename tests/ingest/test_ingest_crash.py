@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from conftest import TODAY
+from suite_support import TODAY
 from ingest_helpers import (
     CLI,
     PENALTY_HEADERS,

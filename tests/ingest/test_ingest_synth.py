@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import ManualClock
+from suite_support import ManualClock
 from ingest_helpers import count_rows, score
 
 from xinyong.ingest import ingest_directory
