@@ -1,0 +1,216 @@
+"""Ingest throughput: a million-row penalty feed, end to end, against a naive baseline.
+
+The feed is what a market-regulation department sends: a GBK CSV in the
+double-publicity layout (31 columns, Chinese text, about 450 bytes a row), made
+by renumbering the penalty rows of a generated region so that every row is a
+new decision, with the generator's realistic faults (about 2 % are rejected)
+and a few natural persons. Each run ingests it into a fresh store whose
+subjects were registered from the region's register beforehand (not timed):
+parse, map, validate, resolve by code, append to the ledger with its hash chain.
+
+* ``xinyong``: :func:`xinyong.ingest.ingest_file`, chunked, in a child process
+  whose peak resident memory (``ru_maxrss``) is reported;
+* ``naive``: the usual first attempt, also in the same run: ``csv.DictReader``,
+  the scalar validator, an ORM query for the subject and for the natural key,
+  one ORM insert of the record and of its chained event per row, one commit per
+  row. It runs on a sample (each commit waits for the disk) and is scaled.
+
+Usage::
+
+    python bench/ingest.py                        # SQLite, 1,000,000 rows, 3 runs
+    python bench/ingest.py --backend both --postgres-url postgresql+psycopg://postgres@127.0.0.1:5432/postgres
+    python bench/ingest.py --rows 100000 --runs 1 --profile   # where the time goes (cProfile)
+
+The PostgreSQL URL may also come from ``XINYONG_BENCH_POSTGRES_URL``; a fresh
+database is created (and dropped) on that server for every run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import itertools
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+
+from xinyong.settings import Settings
+
+SECRET = "be" * 32
+TODAY = dt.date(2026, 6, 30)
+MAPPING = "double-publicity-penalty-cn"
+HERE = Path(__file__).resolve()
+
+
+def make_feed(root: Path, rows: int, entities: int) -> tuple[Path, Path]:
+    """(register, feed): a generated region's register and ``rows`` renumbered penalties."""
+    from xinyong.synth import generate
+
+    region = root / "region"
+    if not (region / "manifest.json").exists():
+        generate(
+            region, entities=entities, records=entities * 2, seed=5, error_rate=0.02, as_of=TODAY
+        )
+    feed = root / f"penalties-{rows}.csv"
+    if feed.exists():
+        return region / "subjects.csv", feed
+    templates: list[list[str]] = []
+    for name in ("mr-penalty.csv", "cm-penalty.csv"):  # the GBK feeds
+        with open(region / "feeds" / name, encoding="gb18030", newline="") as f:
+            reader = csv.reader(f)
+            headers = next(reader)
+            templates += [r for r in reader if r[-1] == "新增"]
+    number = headers.index("行政处罚决定书文号")
+    with open(feed, "w", encoding="gbk", newline="") as f:
+        out = csv.writer(f)
+        out.writerow(headers)
+        for i, row in zip(range(rows), itertools.cycle(templates), strict=False):
+            row = list(row)
+            row[number] = f"京海市监罚〔{2021 + i % 5}〕{i + 1}号"
+            out.writerow(row)
+    return region / "subjects.csv", feed
+
+
+@contextmanager
+def fresh_settings(backend: str, postgres_url: str | None) -> Iterator[Settings]:
+    """Settings naming an empty store (a new PostgreSQL database, dropped afterwards)."""
+    with tempfile.TemporaryDirectory(prefix="xinyong-bench-") as home:
+        settings = Settings(home=Path(home), secret_key=SECRET, today=TODAY)
+        if backend == "sqlite":
+            yield settings
+            return
+        if not postgres_url:
+            sys.exit("postgresql: pass --postgres-url or set XINYONG_BENCH_POSTGRES_URL")
+        server = sa.make_url(postgres_url)
+        admin = sa.create_engine(server, isolation_level="AUTOCOMMIT", poolclass=sa.NullPool)
+        name = f"xinyong_bench_{uuid.uuid4().hex[:10]}"
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        try:
+            url = server.set(database=name).render_as_string(hide_password=False)
+            yield Settings(home=Path(home), secret_key=SECRET, today=TODAY, database_url=url)
+        finally:
+            with admin.connect() as conn:
+                conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            admin.dispose()
+
+
+def child(args: argparse.Namespace) -> None:
+    """One timed ingestion in this (child) process; prints its figures as JSON."""
+    import resource
+
+    from xinyong.clock import Clock
+    from xinyong.ingest import ingest_file
+    from xinyong.ledger import open_store
+
+    settings = Settings(
+        home=Path(args.home), secret_key=SECRET, today=TODAY, database_url=args.database_url
+    )
+    with open_store(settings, Clock(pinned=TODAY), create=True) as store:
+        start = time.perf_counter()
+        ingest_file(store, args.register, "subject-registry-cn", "REG", source_name="register")
+        registered = time.perf_counter() - start
+        feed = Path(args.feed)
+        start = time.perf_counter()
+        if args.profile:
+            import cProfile
+            import pstats
+
+            profile = cProfile.Profile()
+            summary = profile.runcall(
+                ingest_file, store, feed, MAPPING, "SAMR", source_name="市场监管",
+                rejects=Path(args.home) / "rejects.jsonl", parallel=args.parallel,
+            )  # fmt: skip
+            pstats.Stats(profile, stream=sys.stderr).sort_stats("tottime").print_stats(25)
+        else:
+            summary = ingest_file(
+                store, feed, MAPPING, "SAMR", source_name="市场监管",
+                rejects=Path(args.home) / "rejects.jsonl", parallel=args.parallel,
+            )  # fmt: skip
+        seconds = time.perf_counter() - start
+        ok = store.verify().ok
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    counts = summary.counts.as_dict()
+    print(json.dumps({
+        "rows": counts["rows"], "accepted": counts["accepted"], "rejected": counts["rejected"],
+        "seconds": seconds, "register_seconds": registered, "verified": ok,
+        "peak_rss_mib": usage.ru_maxrss / 1024,
+    }))  # fmt: skip
+
+
+def timed_run(args: argparse.Namespace, backend: str, register: Path, feed: Path) -> dict[str, Any]:
+    """One ingestion in a child process on a fresh store."""
+    with fresh_settings(backend, args.postgres_url) as settings:
+        command = [
+            sys.executable, str(HERE), "--child", "--home", str(settings.home),
+            "--register", str(register), "--feed", str(feed),
+        ]  # fmt: skip
+        if settings.database_url:
+            command += ["--database-url", settings.database_url]
+        command += ["--parallel"] if args.parallel else []
+        command += ["--profile"] if args.profile else []
+        done = subprocess.run(command, capture_output=True, text=True, check=False)
+        if done.returncode:
+            sys.exit(f"ingest run failed:\n{done.stderr}")
+        if args.profile:
+            print(done.stderr, file=sys.stderr)
+        result: dict[str, Any] = json.loads(done.stdout.splitlines()[-1])
+        return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--entities", type=int, default=20_000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--baseline-rows", type=int, default=2_000)
+    parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="sqlite")
+    parser.add_argument("--postgres-url", default=os.environ.get("XINYONG_BENCH_POSTGRES_URL"))
+    parser.add_argument("--work", type=Path, help="Keep generated files here (reused).")
+    parser.add_argument("--parallel", action="store_true", help="Read and check in a worker.")
+    parser.add_argument("--profile", action="store_true", help="cProfile the ingestion.")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    for hidden in ("--home", "--register", "--feed", "--database-url"):
+        parser.add_argument(hidden, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(args)
+        return
+    from naive_ingest import naive_rate
+
+    work = args.work or Path(tempfile.mkdtemp(prefix="xinyong-bench-feed-"))
+    work.mkdir(parents=True, exist_ok=True)
+    register, feed = make_feed(work, args.rows, args.entities)
+    size = feed.stat().st_size / 2**20
+    print(f"feed: {args.rows:,} penalty rows, GBK CSV {size:,.0f} MiB; {args.entities:,} "
+          f"registered subjects; median of {args.runs}; parallel={args.parallel}")  # fmt: skip
+    backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
+    for backend in backends:
+        runs = [timed_run(args, backend, register, feed) for _ in range(args.runs)]
+        rates = [r["rows"] / r["seconds"] for r in runs]
+        with fresh_settings(backend, args.postgres_url) as settings:
+            naive = naive_rate(settings, register, feed, args.baseline_rows)
+        rate = statistics.median(rates)
+        rss = max(r["peak_rss_mib"] for r in runs)
+        print(
+            f"{backend:<11} xinyong {rate:>9,.0f} rows/s  (runs: "
+            f"{', '.join(f'{x:,.0f}' for x in rates)}; peak RSS {rss:,.0f} MiB; "
+            f"verified {all(r['verified'] for r in runs)})   naive {naive:>6,.0f} rows/s   "
+            f"ratio {rate / naive:5.1f}x"
+        )
+
+
+if __name__ == "__main__":
+    main()
