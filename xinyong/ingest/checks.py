@@ -120,11 +120,17 @@ class AmountRule:
         faults: dict[int, list[Fault]],
     ) -> None:
         """Add ``amount.unit_suspect`` faults for the suspect values of one amount column."""
+        seen: dict[tuple[object, object], bool] = {}
         for i, v in enumerate(values):
             if v is None:
                 continue
             text = texts[i] if texts is not None else None
-            if self.suspect(str(v), text if isinstance(text, str) else None):
+            verdict = seen.get((v, text))
+            if verdict is None:
+                verdict = seen[(v, text)] = self.suspect(
+                    str(v), text if isinstance(text, str) else None
+                )
+            if verdict:
                 faults.setdefault(i, []).append(
                     fault(
                         "amount.unit_suspect",

@@ -91,7 +91,14 @@ class Identities:
         person_at = {i: k for k, i in enumerate(wanted)}
         out: list[Who | None] = []
         faults: dict[int, Fault] = {}
+        valid, compacted = checked.valid.tolist(), checked.compact
+        known: dict[tuple[str, str | None], Who] = {}  # decided once per code and category
         for i, category in enumerate(categories):
+            if valid[i] and category != NATURAL:
+                who = known.get((compacted[i], category))
+                if who is not None:
+                    out.append(who)
+                    continue
             code = None if (self.shared and category == NATURAL) else codes[i]
             person = None if (self.shared and category != NATURAL) else persons[i]
             if category == NATURAL or (category is None and not code and person):
@@ -105,6 +112,8 @@ class Identities:
             else:
                 problem = self._organisation(category, code, checked, i)
                 if isinstance(problem, Who):
+                    if problem.code is not None:
+                        known[(problem.code, category)] = problem
                     out.append(problem)
                     continue
             out.append(None)

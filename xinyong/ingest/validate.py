@@ -78,7 +78,6 @@ class Validator:
             for _, t, _, _ in bound.targets
             if t.spec is not None and t.spec.scheme == "uscc" and t.name not in self.identity_names
         ]
-        self._dates: dict[str, dt.date] = {}
 
     def run(self, rows: Sequence[tuple[int, list[Any]]]) -> Checked:
         """Validate ``rows`` (number, cells); returns the candidates and the rejected rows."""
@@ -206,15 +205,11 @@ class Validator:
             out.append(kind)
         return out
 
-    def _date(self, iso: Any) -> dt.date | None:
-        if iso is None:
-            return None
-        found = self._dates.get(iso)
-        if found is None:
-            if len(self._dates) > 100_000:
-                self._dates.clear()
-            found = self._dates[iso] = dt.date.fromisoformat(iso)
-        return found
+    def _dates_of(self, column: list[Any]) -> list[dt.date | None]:
+        """ISO date texts as dates, each distinct text converted once."""
+        table = {v: dt.date.fromisoformat(v) for v in set(column) if v is not None}
+        get = table.get
+        return [get(v) for v in column]
 
     def _assemble(
         self,
@@ -226,12 +221,13 @@ class Validator:
         faults: dict[int, list[Fault]],
     ) -> Checked:
         mapping = self.mapping
+        n = len(rows)
         names = [k for k in self.stored if any(v is not None for v in values[k])]
-        stored = list(zip(*(values[k] for k in names), strict=True)) if names else [()] * len(rows)
+        stored = list(zip(*(values[k] for k in names), strict=True)) if names else [()] * n
         docs = [values[k] for k in mapping.document_no]
         single = docs[0] if len(docs) == 1 else None
-        decided = values[mapping.decision_date] if mapping.decision_date else None
-        delivered = values[mapping.delivered_on] if mapping.delivered_on else None
+        decided = self._dates_of(values[mapping.decision_date]) if mapping.decision_date else None
+        delivered = self._dates_of(values[mapping.delivered_on]) if mapping.delivered_on else None
         subject_names = values[self.subject.name]
         uscc_name = self.subject.uscc
         candidates: list[Candidate] = []
@@ -264,11 +260,11 @@ class Validator:
                     op=ops[i],
                     document_no=doc,
                     fields=fields,
-                    decision_date=self._date(decided[i]) if decided is not None else None,
+                    decision_date=decided[i] if decided is not None else None,
                     original=original or None,
                     who=subject,
                     name=subject_names[i] or "",
-                    arrived_on=self._date(delivered[i]) if delivered is not None else None,
+                    arrived_on=delivered[i] if delivered is not None else None,
                 )
             )
         return Checked(candidates, rejected)

@@ -15,8 +15,10 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Connection
 
+from xinyong.ledger.engine import is_sqlite
 from xinyong.ledger.model import Entity, EventType, RecordStatus
 from xinyong.ledger.tables import events, records, subjects
 
@@ -48,6 +50,17 @@ def _slices(values: Sequence[T]) -> Iterator[Sequence[T]]:
         yield values[start : start + IN_LIMIT]
 
 
+def _among(conn: Connection, column: sa.ColumnElement[str], values: Sequence[str]) -> Any:
+    """``column IN values`` with the values in ONE parameter (a JSON array on SQLite, an
+    array on PostgreSQL): thousands of keys without compiling thousands of parameters."""
+    if is_sqlite(conn):
+        listed = sa.select(sa.column("value", sa.String)).select_from(
+            sa.func.json_each(sa.bindparam("keys", json.dumps(list(values)), sa.String))
+        )
+        return column.in_(listed.scalar_subquery())
+    return column == sa.any_(sa.bindparam("keys", list(values), postgresql.ARRAY(sa.String)))
+
+
 @dataclass(frozen=True)
 class KnownSubject:
     """An organisation already registered: enough to resolve a row or update the register."""
@@ -63,7 +76,7 @@ def subjects_by_code(conn: Connection, codes: Collection[str]) -> dict[str, Know
     found: dict[str, KnownSubject] = {}
     c = subjects.c
     for part in _slices(sorted(codes)):
-        stmt = sa.select(c.code, c.id, c.kind, c.name, c.region).where(c.code.in_(part))
+        stmt = sa.select(c.code, c.id, c.kind, c.name, c.region).where(_among(conn, c.code, part))
         for code, id_, kind, name, region in conn.execute(stmt):
             found[code] = KnownSubject(id_, kind, name, region)
     return found
@@ -74,7 +87,7 @@ def subjects_by_person_key(conn: Connection, keys: Collection[str]) -> dict[str,
     found: dict[str, int] = {}
     c = subjects.c
     for part in _slices(sorted(keys)):
-        stmt = sa.select(c.person_key, c.id).where(c.person_key.in_(part))
+        stmt = sa.select(c.person_key, c.id).where(_among(conn, c.person_key, part))
         for key, id_ in conn.execute(stmt):
             found[key] = id_
     return found
@@ -95,7 +108,9 @@ def records_by_document(
     )  # fmt: skip
     for part in _slices(sorted(document_nos)):
         stmt = sa.select(*columns).where(
-            c.source_id == source_id, c.record_type == record_type, c.document_no.in_(part)
+            c.source_id == source_id,
+            c.record_type == record_type,
+            _among(conn, c.document_no, part),
         )
         for row in conn.execute(stmt):
             found[(row.document_no, row.subject_id)] = KnownRecord(
