@@ -56,11 +56,13 @@ class _State:
     pending: NewRecord | None = None
 
     def fields_text(self) -> str:
+        """The canonical JSON of the current fields (what the ledger stores, to compare)."""
         if self.text is None:
             self.text = canonical(self.fields or {})
         return self.text
 
     def field_values(self) -> dict[str, Any]:
+        """The current fields as a dictionary (decoded only when a change needs them)."""
         if self.fields is None:
             self.fields = json.loads(self.text or "{}")
         return self.fields

@@ -9,26 +9,15 @@ amount fields) and an error names the mapping file and the key at fault.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import replace
-from decimal import Decimal, InvalidOperation
 from importlib import resources
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 import yaml
 
 from xinyong.catalog import Catalog, RecordType, load_catalog
-from xinyong.ingest.mapping import (
-    CATEGORIES,
-    AmountCheck,
-    Mapping,
-    MappingError,
-    Operation,
-    Rule,
-    SubjectRule,
-    header_key,
-)
+from xinyong.ingest.mapping import Mapping, MappingError, Rule, header_key
+from xinyong.ingest.mapping_sections import SectionReader
 from xinyong.ingest.transforms import TRANSFORMS, default_for
 
 _KEYS = {
@@ -39,7 +28,6 @@ _KEYS = {
 _ENCODINGS = {"auto", "utf-8", "utf-8-sig", "gbk", "gb18030"}
 #: What a subject register file can fill, and how each is read.
 REGISTRY = {"code": "code", "name": "name", "region": "code"}
-DEFAULT_CEILING = Decimal(1000)
 
 
 def builtin_names() -> list[str]:
@@ -75,7 +63,7 @@ def load_mapping(name_or_path: str | Path, catalog: Catalog | None = None) -> Ma
     return _Loader(path, data, catalog or load_catalog()).mapping()
 
 
-class _Loader:
+class _Loader(SectionReader):
     def __init__(self, path: Path, data: Any, catalog: Catalog) -> None:
         self.path, self.catalog = path, catalog
         if not isinstance(data, dict):
@@ -84,16 +72,6 @@ class _Loader:
         unknown = sorted(set(data) - _KEYS)
         if unknown:
             self.fail(unknown[0], f"unknown key (known keys: {', '.join(sorted(_KEYS))})")
-
-    def fail(self, key: str, message: str) -> NoReturn:
-        where = f"key '{key}'" if key else "top level"
-        raise MappingError(f"{self.path}: {where}: {message}")
-
-    def get(self, key: str, kind: type | tuple[type, ...], default: Any = None) -> Any:
-        value = self.data.get(key, default)
-        if value is not None and not isinstance(value, kind):
-            self.fail(key, f"expected {getattr(kind, '__name__', 'a value')}")
-        return value
 
     def mapping(self) -> Mapping:
         name = self.get("name", str) or self.fail("name", "every mapping needs a name")
@@ -232,124 +210,6 @@ class _Loader:
                 )
             )
         return rules
-
-    def finish(self, mapping: Mapping, names: dict[str, Rule]) -> Mapping:
-        def rule(
-            key: str, name: Any, check: Callable[[Rule], bool] = lambda r: True, what: str = ""
-        ) -> str:
-            if not isinstance(name, str) or name not in names:
-                self.fail(key, f"{name!r} is neither a field of the record type nor an aux value")
-            if not check(names[name]):
-                self.fail(key, f"{name!r} must be {what}")
-            return name
-
-        is_date = (lambda r: r.transform == "date"), "a date"
-        doc = self.data.get("document_no") or self.fail(
-            "document_no", "say which values form the document number"
-        )
-        doc_names = tuple(rule("document_no", n) for n in (doc if isinstance(doc, list) else [doc]))
-        decision = self.data.get("decision_date")
-        decision = rule("decision_date", decision, *is_date) if decision is not None else None
-        checks = self.get("checks", dict, {}) or {}
-        for key in checks:
-            if key not in ("not_after_today", "order", "amount_unit"):
-                self.fail(
-                    f"checks.{key}", "unknown check (known: not_after_today, order, amount_unit)"
-                )
-        future = tuple(
-            rule("checks.not_after_today", n, *is_date) for n in checks.get("not_after_today", [])
-        )
-        order = []
-        for pair in checks.get("order", []):
-            if not isinstance(pair, list) or len(pair) != 2:
-                self.fail("checks.order", "each entry is a [start, end] pair")
-            order.append(
-                (rule("checks.order", pair[0], *is_date), rule("checks.order", pair[1], *is_date))
-            )
-        delivered = self.data.get("delivered_on")
-        required = {*doc_names, *([decision] if decision else [])}
-        rules = tuple(replace(r, required=r.required or r.name in required) for r in mapping.rules)
-        return replace(
-            mapping,
-            rules=rules,
-            document_no=doc_names,
-            decision_date=decision,
-            subject=self.subject(rule),
-            operation=self.operation(),
-            not_after_today=future,
-            order=tuple(order),
-            amount=self.amount(checks.get("amount_unit"), rule),
-            delivered_on=rule("delivered_on", delivered, *is_date) if delivered else None,
-        )
-
-    def subject(self, rule: Callable[..., str]) -> SubjectRule:
-        raw = self.get("subject", dict) or self.fail(
-            "subject", "say which values identify the subject"
-        )
-        for key in raw:
-            if key not in ("name", "uscc", "person_id", "category"):
-                self.fail(f"subject.{key}", "unknown key (known: name, uscc, person_id, category)")
-        if not raw.get("uscc") and not raw.get("person_id"):
-            self.fail("subject", "give the subject's uscc, person_id or both")
-        name = rule("subject.name", raw.get("name"))
-        uscc = rule("subject.uscc", raw["uscc"]) if raw.get("uscc") else None
-        person = rule("subject.person_id", raw["person_id"]) if raw.get("person_id") else None
-        category = raw.get("category")
-        if isinstance(category, dict):
-            values = category.get("values") or {}
-            bad = sorted(str(v) for v in values.values() if v not in CATEGORIES)
-            if not category.get("column") or bad:
-                self.fail(
-                    "subject.category", f"needs a column and values in {', '.join(CATEGORIES)}"
-                )
-            return SubjectRule(
-                name,
-                uscc,
-                person,
-                None,
-                str(category["column"]),
-                {str(k): str(v) for k, v in values.items()},
-            )
-        if category is not None:
-            category = rule(
-                "subject.category", category, lambda r: r.transform == "enum", "an enum field"
-            )
-        return SubjectRule(name, uscc, person, category)
-
-    def operation(self) -> Operation | None:
-        raw = self.get("operation", dict)
-        if raw is None:
-            return None
-        if not isinstance(raw.get("column"), str):
-            self.fail("operation.column", "name the operation column")
-        lists = {}
-        for key in ("new", "amend", "revoke"):
-            values = raw.get(key, [])
-            if not isinstance(values, list):
-                self.fail(f"operation.{key}", "expected a list of values")
-            lists[key] = frozenset(str(v) for v in values)
-        return Operation(raw["column"], lists["new"], lists["amend"], lists["revoke"])
-
-    def amount(self, raw: Any, rule: Callable[..., str]) -> AmountCheck | None:
-        if raw is None:
-            return None
-        if not isinstance(raw, dict) or not isinstance(raw.get("fields"), list):
-            self.fail("checks.amount_unit", "give fields: [...] and optionally text and ceiling")
-        fields = tuple(
-            rule(
-                "checks.amount_unit.fields",
-                n,
-                lambda r: r.spec is not None and r.spec.unit == "10k_yuan",
-                "an amount in 10,000 yuan",
-            )
-            for n in raw["fields"]
-        )
-        text = rule("checks.amount_unit.text", raw["text"]) if raw.get("text") else None
-        try:
-            ceiling = Decimal(str(raw.get("ceiling", DEFAULT_CEILING)))
-        except InvalidOperation:
-            self.fail("checks.amount_unit.ceiling", "expected a number")
-        return AmountCheck(fields, text, ceiling)
 
 
 def _headers(loader: _Loader, key: str, raw: Any) -> tuple[str, ...]:
