@@ -4,11 +4,14 @@ withdrawals, and an objection's outcome is never silently undone by a later feed
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from ingest_helpers import PENALTY_HEADERS, codes, count_rows, penalty_row, rejects_of, write_csv
 
-from xinyong.ingest import ingest_file
+from xinyong.ingest import IngestError, ingest_file
+from xinyong.ingest.mapping_load import mapping_path
 from xinyong.ledger import RecordStatus, Store
 from xinyong.ledger.engine import read_transaction
 from xinyong.ledger.ingest_state import list_held
@@ -171,3 +174,30 @@ def _record_events(store: Store) -> list[tuple[int, str]]:
             events.select().where(events.c.entity == "record").order_by(events.c.seq)
         )
         return [(e.entity_id, json.loads(e.payload).get("reason", e.type)) for e in found]
+
+
+def test_an_interrupted_batch_resumes_only_with_its_own_mapping(
+    store: Store, tmp_path: Path
+) -> None:
+    path = write_csv(tmp_path / "a.csv", PENALTY_HEADERS, rows(), "gbk")
+    with pytest.raises(KeyboardInterrupt):
+        ingest_file(
+            store, path, MAPPING, "SAMR", source_name="市场监管", chunk_rows=1,
+            progress=_interrupt_after_first_chunk(),
+        )  # fmt: skip
+    other = tmp_path / "other.yaml"
+    text = mapping_path(MAPPING).read_text(encoding="utf-8")
+    other.write_text(text.replace(f"name: {MAPPING}", "name: other"), encoding="utf-8")
+    with pytest.raises(IngestError, match="interrupted"):
+        ingest_file(store, path, other, "SAMR")
+    resumed = ingest_file(store, path, MAPPING, "SAMR")
+    assert resumed.resumed
+    assert resumed.rows_this_run == 2
+    assert resumed.counts.accepted == 3
+
+
+def _interrupt_after_first_chunk() -> Callable[[int], None]:
+    def tick(_: int) -> None:
+        raise KeyboardInterrupt
+
+    return tick

@@ -19,7 +19,6 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from suite_support import TODAY
 from ingest_helpers import (
     CLI,
     PENALTY_HEADERS,
@@ -31,6 +30,7 @@ from ingest_helpers import (
     settings_env,
     write_csv,
 )
+from suite_support import TODAY
 
 from xinyong.clock import Clock
 from xinyong.ingest import ingest_file

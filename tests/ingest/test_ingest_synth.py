@@ -6,8 +6,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from suite_support import ManualClock
 from ingest_helpers import count_rows, score
+from suite_support import ManualClock
 
 from xinyong.ingest import ingest_directory
 from xinyong.ledger import Store

@@ -130,6 +130,11 @@ def ingest_file(
             parallel and pipeline.can_fork(),
         )  # fmt: skip
         found, checkpoint, resumed = batch.begin(job, batch.file_sha256(path))
+        if resumed and checkpoint.mapping != loaded.name:
+            raise IngestError(
+                f"{path.name}: batch {found.id} of this file was interrupted while ingesting "
+                f"it with mapping {checkpoint.mapping!r}; finish it with that mapping"
+            )
         if checkpoint.rejects_path:
             job.rejects = Path(checkpoint.rejects_path)
         if found.status == "committed":
