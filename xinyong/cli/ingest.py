@@ -136,7 +136,8 @@ def ingest(
                 "a directory is ingested with its manifest: drop --mapping/--source/--rejects", 2
             )
         with _store() as store:
-            total = sum(f["rows"] for f in read_manifest(path)["feeds"])
+            manifest = read_manifest(path)
+            total = manifest["subjects"]["rows"] + sum(f["rows"] for f in manifest["feeds"])
             with _progress(total, "ingest") as tick:
                 for summary in ingest_directory(store, path, progress=tick, **options):
                     _emit(summary)
