@@ -15,6 +15,7 @@ from xinyong.ingest.mapping import Mapping, MappingError
 from xinyong.ingest.mapping_load import builtin_names, load_mapping
 from xinyong.ingest.readers import ReaderError
 from xinyong.ingest.reasons import REASONS, Reason
+from xinyong.ingest.report import SourceQuality, Timeliness, source_quality
 from xinyong.ingest.summary import IngestSummary, Tally
 
 __all__ = [
@@ -26,9 +27,12 @@ __all__ = [
     "MappingError",
     "ReaderError",
     "Reason",
+    "SourceQuality",
     "Tally",
+    "Timeliness",
     "builtin_names",
     "ingest_directory",
     "ingest_file",
     "load_mapping",
+    "source_quality",
 ]
