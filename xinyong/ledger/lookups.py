@@ -102,15 +102,11 @@ def records_by_document(
     unique index on it serves this query as a prefix look-up.
     """
     found: dict[tuple[str, int], KnownRecord] = {}
-    c = records.c
-    columns = (
-        c.id, c.subject_id, c.document_no, c.status, c.disputed, c.decision_date, c.fields
-    )  # fmt: skip
     for part in _slices(sorted(document_nos)):
-        stmt = sa.select(*columns).where(
-            c.source_id == source_id,
-            c.record_type == record_type,
-            _among(conn, c.document_no, part),
+        stmt = (
+            _by_document_sqlite(source_id, record_type, part)
+            if is_sqlite(conn)
+            else _by_document_postgres(source_id, record_type, part)
         )
         for row in conn.execute(stmt):
             found[(row.document_no, row.subject_id)] = KnownRecord(
@@ -123,6 +119,60 @@ def records_by_document(
                 fields_text=row.fields,
             )
     return found
+
+
+_RECORD_COLUMNS = (
+    records.c.id,
+    records.c.subject_id,
+    records.c.document_no,
+    records.c.status,
+    records.c.disputed,
+    records.c.decision_date,
+    records.c.fields,
+)
+
+
+def _by_document_sqlite(source_id: int, record_type: str, part: Sequence[str]) -> sa.Select[Any]:
+    c = records.c
+    return sa.select(*_RECORD_COLUMNS).where(
+        c.source_id == source_id,
+        c.record_type == record_type,
+        c.document_no.in_(
+            sa.select(sa.column("value", sa.String))
+            .select_from(sa.func.json_each(sa.bindparam("keys", json.dumps(list(part)))))
+            .scalar_subquery()
+        ),
+    )
+
+
+def _by_document_postgres(source_id: int, record_type: str, part: Sequence[str]) -> sa.Select[Any]:
+    """One index probe per document number, whatever the planner's statistics say.
+
+    ``document_no = ANY(array)`` lets PostgreSQL choose between one index
+    descent per key and a scan of the whole (source, type) range filtered by
+    the array; on a table loaded in the same batch (no statistics yet) it picks
+    the scan, and each chunk then costs time proportional to the table. A
+    LATERAL join over the unnested keys (fenced with ``OFFSET 0`` so that it is
+    not flattened into a hash join over that same range) leaves it only
+    equality look-ups on the natural-key index.
+    """
+    c = records.c
+    keys = (
+        sa.func.unnest(sa.bindparam("keys", list(part), postgresql.ARRAY(sa.String)))
+        .table_valued("doc")
+        .render_derived(name="k")
+    )
+    match = (
+        sa.select(*_RECORD_COLUMNS)
+        .where(
+            c.source_id == source_id,
+            c.record_type == record_type,
+            c.document_no == keys.c.doc,
+        )
+        .offset(0)  # keeps the planner from flattening the join into a range scan
+        .lateral("r")
+    )
+    return sa.select(*match.c).select_from(keys).join(match, sa.true())
 
 
 def resolved_outcomes(conn: Connection, record_ids: Collection[int]) -> dict[int, list[str]]:
