@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
-import types
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +12,8 @@ from typer.testing import CliRunner
 
 from xinyong.cli import ids as cli
 from xinyong.ids import detect, uscc
+from xinyong.ledger import Store
+from xinyong.ledger.issuing import issue_codes
 
 runner = CliRunner()
 
@@ -130,41 +129,6 @@ def test_a_bad_region_for_issue_is_explained() -> None:
     assert "no longer in force" in result.output
 
 
-class _FakeStore:
-    """A counter like the ledger's: starts at 1, never hands a value out twice."""
-
-    next_value = 1
-
-    def __enter__(self) -> _FakeStore:
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        return None
-
-    def reserve_serials(self, name: str, count: int) -> range:
-        assert name == cli.SERIAL_COUNTER
-        start = _FakeStore.next_value
-        _FakeStore.next_value += count
-        return range(start, start + count)
-
-
-def test_issue_takes_serials_from_the_store_counter(monkeypatch: pytest.MonkeyPatch) -> None:
-    fake = types.ModuleType("xinyong.ledger.store")
-    fake.open_store = lambda settings: _FakeStore()  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "xinyong.ledger.store", fake)
-    args = ["issue", "--authority", "9", "--type", "1", "--region", "110108", "--count", "3"]
-    first = runner.invoke(cli.app, args)
-    second = runner.invoke(cli.app, args)
-    assert (first.exit_code, second.exit_code) == (0, 0), first.output
-    codes = first.output.split() + second.output.split()
-    assert len(codes) == len(set(codes)) == 6
-    assert all(uscc.is_valid(code) and code.startswith("91110108MA") for code in codes)
-
-
-LEDGER = importlib.util.find_spec("xinyong.ledger.store") is not None
-
-
-@pytest.mark.skipif(not LEDGER, reason="ledger not available yet")
 def test_issue_with_the_real_ledger_never_repeats_a_code(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -183,8 +147,6 @@ def test_issue_with_the_real_ledger_never_repeats_a_code(
 
 
 def test_issue_without_a_store_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    if not LEDGER:
-        pytest.skip("ledger not available yet")
     monkeypatch.setenv("XINYONG_HOME", str(tmp_path / "nothing-here"))
     result = runner.invoke(
         cli.app, ["issue", "--authority", "9", "--type", "1", "--region", "110108"]
@@ -211,3 +173,17 @@ def test_auto_on_a_mixed_batch_keeps_order_and_agrees_with_detect() -> None:
     assert [r["input"] for r in records] == codes
     assert [r["kind"] for r in records] == [detect(code) for code in codes]
     assert [r["valid"] for r in records] == [True] * 5 + [False] * 3 + [True]
+
+
+def test_issue_skips_organization_codes_the_store_already_holds(store: Store) -> None:
+    # A subject loaded from elsewhere carries the organization code that serial 0
+    # and serial 1 would give (under another authority and region).
+    for serial in (0, 1):
+        (taken,) = uscc.issue("5", "1", "110105", [serial])
+        store.register_subject(taken, "social_organisation", f"某某协会{serial}")
+    codes = issue_codes(store, "9", "1", "110108", 3)
+    assert len(set(codes)) == 3
+    assert all(uscc.is_valid(code) for code in codes)
+    assert {code[8:17] for code in codes}.isdisjoint(
+        {uscc.issue("5", "1", "110105", [n])[0][8:17] for n in (0, 1)}
+    )

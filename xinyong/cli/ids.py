@@ -38,7 +38,6 @@ app = typer.Typer(
 RIC_PARTS = ("region", "birth_date", "sex", "legacy")
 _CHUNK = 10_000
 #: The store counter that numbers issued organization-code bodies.
-SERIAL_COUNTER = "uscc.body"
 
 
 class Kind(enum.StrEnum):
@@ -182,16 +181,15 @@ def issue(
     if count > uscc.SERIAL_SPACE:
         raise _usage(f"--count must be at most {uscc.SERIAL_SPACE}")
     from xinyong.ledger.errors import LedgerError  # here: `check` needs no store
+    from xinyong.ledger.issuing import issue_codes
     from xinyong.ledger.store import open_store
 
     try:
         with open_store(_settings()) as store:
-            serials = store.reserve_serials(SERIAL_COUNTER, count)
+            codes = issue_codes(store, authority, entity_type, region, count)
     except LedgerError as exc:
         typer.echo(f"Error: {exc}", err=True)
         raise typer.Exit(code=1) from None
-    try:
-        codes = uscc.issue(authority, entity_type, region, serials)
     except ValueError as exc:  # the counter ran past the serial space
         typer.echo(f"Error: {exc}", err=True)
         raise typer.Exit(code=1) from None
