@@ -198,7 +198,10 @@ def main() -> None:
           f"registered subjects; median of {args.runs}; parallel={args.parallel}")  # fmt: skip
     backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
     for backend in backends:
-        runs = [timed_run(args, backend, register, feed) for _ in range(args.runs)]
+        runs = []
+        for number in range(1, args.runs + 1):
+            runs.append(timed_run(args, backend, register, feed))
+            print(f"  {backend} run {number}: {json.dumps(runs[-1])}", file=sys.stderr, flush=True)
         rates = [r["rows"] / r["seconds"] for r in runs]
         with fresh_settings(backend, args.postgres_url) as settings:
             naive = naive_rate(settings, register, feed, args.baseline_rows)
@@ -208,7 +211,8 @@ def main() -> None:
             f"{backend:<11} xinyong {rate:>9,.0f} rows/s  (runs: "
             f"{', '.join(f'{x:,.0f}' for x in rates)}; peak RSS {rss:,.0f} MiB; "
             f"verified {all(r['verified'] for r in runs)})   naive {naive:>6,.0f} rows/s   "
-            f"ratio {rate / naive:5.1f}x"
+            f"ratio {rate / naive:5.1f}x",
+            flush=True,
         )
 
 

@@ -30,9 +30,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from xinyong.ingest.checked import Candidate
 from xinyong.ingest.reasons import Fault, fault
 from xinyong.ingest.summary import Tally
-from xinyong.ingest.validate import Candidate
 from xinyong.ledger import NewRecord, RecordStatus, Transaction
 from xinyong.ledger.chain import canonical
 from xinyong.ledger.ingest_state import HeldRow

@@ -17,6 +17,7 @@ from typing import Any
 from xinyong.catalog import Catalog, load_catalog
 from xinyong.ingest import batch, pipeline
 from xinyong.ingest.apply import Applier
+from xinyong.ingest.checked import Checked
 from xinyong.ingest.mapping import Mapping
 from xinyong.ingest.mapping_load import load_mapping
 from xinyong.ingest.pipeline import Rejected
@@ -24,7 +25,7 @@ from xinyong.ingest.readers import open_table
 from xinyong.ingest.registry import RegistryProcessor
 from xinyong.ingest.resolve import Subjects
 from xinyong.ingest.summary import IngestSummary, Tally
-from xinyong.ingest.validate import Checked, Validator
+from xinyong.ingest.validate import Validator
 from xinyong.ledger import Source, Store, Transaction
 from xinyong.ledger.ingest_state import add_arrivals, hold_rows
 

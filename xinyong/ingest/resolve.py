@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from xinyong.ingest.checked import Candidate
 from xinyong.ingest.reasons import Fault, fault
-from xinyong.ingest.validate import Candidate
 from xinyong.ledger import Store, Transaction
 from xinyong.ledger.bulk_subjects import NewPerson, NewSubject, register_persons, register_subjects
 from xinyong.ledger.lookups import subjects_by_code, subjects_by_person_key

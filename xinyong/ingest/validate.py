@@ -10,38 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from xinyong.catalog import Catalog
 from xinyong.ids import bulk
 from xinyong.ingest import checks
+from xinyong.ingest.checked import Checked
 from xinyong.ingest.identity import Identities, Who, id_fault
 from xinyong.ingest.mapping import Bound
 from xinyong.ingest.reasons import Fault, fault
-
-
-@dataclass(slots=True)
-class Candidate:
-    """A row that passed every check, ready to be resolved and written."""
-
-    number: int
-    op: str  #: new, amend or revoke
-    document_no: str
-    fields: dict[str, Any]
-    decision_date: dt.date | None
-    original: dict[str, str] | None
-    who: Who
-    name: str
-    arrived_on: dt.date | None
-
-
-@dataclass
-class Checked:
-    """A validated chunk: the good rows, and (row, faults, document number) of the others."""
-
-    candidates: list[Candidate]
-    rejected: list[tuple[int, list[Fault], str | None]]
 
 
 def _blank(cells: Sequence[Any]) -> bool:
@@ -223,48 +200,29 @@ class Validator:
         mapping = self.mapping
         n = len(rows)
         names = [k for k in self.stored if any(v is not None for v in values[k])]
-        stored = list(zip(*(values[k] for k in names), strict=True)) if names else [()] * n
         docs = [values[k] for k in mapping.document_no]
-        single = docs[0] if len(docs) == 1 else None
-        decided = self._dates_of(values[mapping.decision_date]) if mapping.decision_date else None
-        delivered = self._dates_of(values[mapping.delivered_on]) if mapping.delivered_on else None
-        subject_names = values[self.subject.name]
-        uscc_name = self.subject.uscc
-        candidates: list[Candidate] = []
-        rejected: list[tuple[int, list[Fault], str | None]] = []
-        for i, (number, _) in enumerate(rows):
-            if single is not None:
-                doc = single[i]
-                if doc is not None and doc.__class__ is not str:
-                    doc = str(doc)
-            else:
-                parts = [d[i] for d in docs]
-                doc = " / ".join(str(p) for p in parts) if None not in parts else None
-            if i in faults:
-                rejected.append((number, faults[i], doc))
-                continue
-            subject = who[i]
-            if subject is None or doc is None:  # pragma: no cover - faults cover these
-                raise AssertionError(f"row {number} passed without a subject or document number")
-            fields = {k: v for k, v in zip(names, stored[i], strict=True) if v is not None}
-            original = originals.get(i)
-            if subject.person is not None and uscc_name in fields:
-                # A person's number read through a column it shares with the USCC field:
-                # the number belongs to the subject (encrypted), never to the record.
-                del fields[uscc_name]
-                if original is not None:
-                    original.pop(uscc_name, None)
-            candidates.append(
-                Candidate(
-                    number=number,
-                    op=ops[i],
-                    document_no=doc,
-                    fields=fields,
-                    decision_date=decided[i] if decided is not None else None,
-                    original=original or None,
-                    who=subject,
-                    name=subject_names[i] or "",
-                    arrived_on=delivered[i] if delivered is not None else None,
-                )
-            )
-        return Checked(candidates, rejected)
+        if len(docs) == 1:
+            doc_of: list[Any] = [d if d is None or d.__class__ is str else str(d) for d in docs[0]]
+        else:
+            doc_of = [
+                None if None in parts else " / ".join(str(p) for p in parts)
+                for parts in zip(*docs, strict=True)
+            ]
+        none: list[Any] = [None] * n
+        return Checked(
+            rejected=[(rows[i][0], faults[i], doc_of[i]) for i in sorted(faults)],
+            good=[i for i in range(n) if i not in faults],
+            numbers=[number for number, _ in rows],
+            ops=ops,
+            documents=doc_of,
+            names=names,
+            columns=[values[k] for k in names],
+            decided=self._dates_of(values[mapping.decision_date])
+            if mapping.decision_date
+            else none,
+            originals=originals,
+            who=who,
+            subject_names=values[self.subject.name],
+            arrived=self._dates_of(values[mapping.delivered_on]) if mapping.delivered_on else none,
+            uscc_field=self.subject.uscc,
+        )
