@@ -147,6 +147,7 @@ def child(args: argparse.Namespace) -> None:
         "rows": counts["rows"], "accepted": counts["accepted"], "rejected": counts["rejected"],
         "seconds": seconds, "register_seconds": registered, "verified": ok,
         "peak_rss_mib": usage.ru_maxrss / 1024,
+        "worker_peak_rss_mib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
     }))  # fmt: skip
 
 
@@ -206,7 +207,7 @@ def main() -> None:
         with fresh_settings(backend, args.postgres_url) as settings:
             naive = naive_rate(settings, register, feed, args.baseline_rows)
         rate = statistics.median(rates)
-        rss = max(r["peak_rss_mib"] for r in runs)
+        rss = max(max(r["peak_rss_mib"], r["worker_peak_rss_mib"]) for r in runs)
         print(
             f"{backend:<11} xinyong {rate:>9,.0f} rows/s  (runs: "
             f"{', '.join(f'{x:,.0f}' for x in rates)}; peak RSS {rss:,.0f} MiB; "

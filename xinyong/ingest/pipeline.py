@@ -18,10 +18,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from xinyong.ingest.checked import Rejected
 from xinyong.ingest.readers import Row
-from xinyong.ingest.reasons import Fault, fault
+from xinyong.ingest.reasons import fault
 
-Rejected = tuple[int, list[Fault], str | None]
+__all__ = ["Checker", "Prepared", "Rejected", "can_fork", "chunks", "in_process", "in_worker"]
 
 
 class Checker(Protocol):
