@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Idempotent set-up of everything xinyong needs, for a profile:
 #   scripts/setup.sh demo   the platform itself
-#   scripts/setup.sh test   the platform, the development tools and PostgreSQL's server binaries
+#   scripts/setup.sh test   the platform, the development tools, PostgreSQL's server binaries,
+#                           and Apache Spark (PySpark and a Java runtime) for the second rules engine
 # Installs Debian packages only when missing (as root, or through sudo), creates .venv with the
 # pinned packages of requirements.lock, and installs xinyong into it in editable mode.
 set -euo pipefail
@@ -12,7 +13,8 @@ cd "$root"
 apt_packages=()
 case "$profile" in
   demo) ;;
-  test) apt_packages+=(postgresql) ;;
+  test) apt_packages+=(postgresql)
+        command -v java >/dev/null 2>&1 || apt_packages+=(openjdk-17-jre-headless) ;;
   *) echo "usage: scripts/setup.sh [demo|test]" >&2; exit 2 ;;
 esac
 
@@ -67,11 +69,15 @@ fi
 
 # Reinstall only when the pins or the project metadata changed.
 stamp=.venv/.xinyong-installed
-want=$(cat requirements.lock pyproject.toml | sha256sum | cut -d' ' -f1)
+locks=(requirements.lock)
+if [ "$profile" = test ]; then locks+=(requirements-spark.lock); fi
+want=$(cat "${locks[@]}" pyproject.toml | sha256sum | cut -d' ' -f1)
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   echo "setup: installing Python packages into .venv" >&2
   quiet .venv/bin/python -m pip install --disable-pip-version-check --upgrade pip
-  quiet .venv/bin/python -m pip install --disable-pip-version-check -r requirements.lock
+  for lock in "${locks[@]}"; do
+    quiet .venv/bin/python -m pip install --disable-pip-version-check -r "$lock"
+  done
   quiet .venv/bin/python -m pip install --disable-pip-version-check --no-deps -e .
   quiet .venv/bin/python -m pip check
   echo "$want" > "$stamp"
