@@ -198,3 +198,43 @@ ingest_arrivals = sa.Table(
     sa.Column("arrived_on", sa.Date, primary_key=True),
     sa.Column("rows", sa.BigInteger, nullable=False),
 )
+
+# Rules (see xinyong/rules): one row per evaluation run and one per proposal it made.
+# Proposals are not events: a run's output is summarised by its digest, and the run
+# itself is chained as an ``evaluation`` event, so a changed proposal is detectable.
+evaluation_runs = sa.Table(
+    "evaluation_runs",
+    metadata,
+    sa.Column("id", Id, primary_key=True, autoincrement=False),
+    sa.Column("policy_id", sa.String(64), nullable=False),
+    sa.Column("policy_version", sa.String(32), nullable=False),
+    sa.Column("policy_sha256", sa.String(64), nullable=False),
+    sa.Column("as_of", sa.Date, nullable=False),
+    sa.Column("engine", sa.String(16), nullable=False),
+    sa.Column("scope", sa.String(64), nullable=False),
+    sa.Column("ledger_seq", sa.BigInteger, nullable=False),
+    sa.Column("actor", sa.String(128), nullable=False),
+    sa.Column("started_at", UTCDateTime, nullable=False),
+    sa.Column("finished_at", UTCDateTime, nullable=False),
+    sa.Column("counts", sa.Text, nullable=False),
+    sa.Column("digest", sa.String(64), nullable=False),
+)
+
+proposals = sa.Table(
+    "proposals",
+    metadata,
+    sa.Column("id", Id, primary_key=True, autoincrement=False),
+    sa.Column("run_id", Id, sa.ForeignKey("evaluation_runs.id"), nullable=False, index=True),
+    sa.Column("subject_id", Id, sa.ForeignKey("subjects.id"), nullable=False, index=True),
+    sa.Column("policy_id", sa.String(64), nullable=False),
+    sa.Column("policy_version", sa.String(32), nullable=False),
+    sa.Column("rule_id", sa.String(64), nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("target", sa.String(64), nullable=False),
+    sa.Column("as_of", sa.Date, nullable=False),
+    sa.Column("starts_on", sa.Date, nullable=False),
+    sa.Column("ends_on", sa.Date),
+    sa.Column("fingerprint", sa.String(64), nullable=False, index=True),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("explanation", sa.Text, nullable=False),
+)
