@@ -2,7 +2,8 @@
 # Idempotent set-up of everything xinyong needs, for a profile:
 #   scripts/setup.sh demo   the platform itself
 #   scripts/setup.sh test   the platform, the development tools, PostgreSQL's server binaries,
-#                           and Apache Spark (PySpark and a Java runtime) for the second rules engine
+#                           Chromium for the portal tests, and Apache Spark (PySpark and a Java
+#                           runtime) for the second rules engine
 # Installs Debian packages only when missing (as root, or through sudo), creates .venv with the
 # pinned packages of requirements.lock, and installs xinyong into it in editable mode.
 set -euo pipefail
@@ -13,7 +14,7 @@ cd "$root"
 apt_packages=()
 case "$profile" in
   demo) ;;
-  test) apt_packages+=(postgresql)
+  test) apt_packages+=(postgresql chromium fonts-noto-cjk)
         command -v java >/dev/null 2>&1 || apt_packages+=(openjdk-17-jre-headless) ;;
   *) echo "usage: scripts/setup.sh [demo|test]" >&2; exit 2 ;;
 esac

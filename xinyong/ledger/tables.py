@@ -238,3 +238,6 @@ proposals = sa.Table(
     sa.Column("status", sa.String(16), nullable=False),
     sa.Column("explanation", sa.Text, nullable=False),
 )
+
+# Later layers declare their tables on the same metadata, in modules of their own.
+from xinyong.ledger import tables_access, tables_workflows  # noqa: E402, F401
