@@ -14,7 +14,7 @@ import sys
 import typer
 
 from xinyong import __version__
-from xinyong.cli import catalog, demo, ids, ingest, ledger, synth
+from xinyong.cli import catalog, demo, ids, ingest, ledger, rules, synth
 from xinyong.settings import describe
 
 app = typer.Typer(
@@ -30,6 +30,7 @@ ledger.register(app)
 synth.register(app)
 demo.register(app)
 ingest.register(app)
+rules.register(app)
 
 
 @app.command()

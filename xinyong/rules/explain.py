@@ -1,0 +1,423 @@
+"""Turning an engine's result rows into proposals that explain themselves.
+
+Each proposal names the policy and its version, the rule or rules and their legal
+basis, every condition with the value observed, and the records behind it with the
+field values used. It also says when the rule would stop firing if nothing new
+arrived (the day the decisive record leaves the window or its publicity period), and
+for grades what would change the outcome. Everything here is a pure function of the
+result rows and the facts, so DuckDB and Spark results give byte-identical output.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from xinyong.catalog import Catalog
+from xinyong.catalog.model import Label, LegalBasis
+from xinyong.rules.compile import CompiledPolicy
+from xinyong.rules.facts import column
+from xinyong.rules.model import (
+    TIER,
+    All,
+    AnyOf,
+    Atom,
+    Condition,
+    Count,
+    GradeOutcome,
+    ListOutcome,
+    Not,
+    Policy,
+    Rule,
+    Sum,
+)
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """One proposed list entry, measure or grade, with its explanation (plain JSON data)."""
+
+    subject_id: int
+    kind: str
+    target: str
+    rule_id: str
+    starts_on: dt.date
+    ends_on: dt.date | None
+    fingerprint: str
+    body: dict[str, Any]
+
+    def json(self) -> str:
+        """Canonical JSON: sorted keys, no spaces, UTF-8 text; identical across engines."""
+        return canonical(self.body)
+
+
+def canonical(data: object) -> str:
+    """Canonical JSON text of plain data."""
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def _label(label: Label) -> dict[str, str]:
+    return {"zh": label.zh, "en": label.en}
+
+
+def _basis(items: Iterable[LegalBasis]) -> list[dict[str, str]]:
+    return [{"instrument": b.instrument, "article": b.article, "url": b.url} for b in items]
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def _fields_of(atom: Atom) -> list[str]:
+    names = [t.field for t in atom.records.tests if t.field != TIER]
+    if atom.records.year_field:
+        names.append(atom.records.year_field)
+    if isinstance(atom, Count) and atom.distinct:
+        names.append(atom.distinct)
+    if isinstance(atom, Sum):
+        names.append(atom.field)
+    return list(dict.fromkeys(names))
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    last = (dt.date(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1)).day
+    return dt.date(year, month, min(day.day, last))
+
+
+def _leaves(atom: Atom, fact: Mapping[str, Any]) -> dt.date | None:
+    """The first day the record no longer counts for ``atom`` (None: not by time)."""
+    ends: list[dt.date] = []
+    if fact["public_until"] is not None:
+        ends.append(fact["public_until"] + dt.timedelta(days=1))
+    within = atom.records.within
+    if within is not None:
+        ends.append(_add_months(fact["effective_date"], within.months) + dt.timedelta(within.days))
+    if atom.records.years is not None and atom.records.year_field is not None:
+        year = fact[column(atom.records.year_field)]
+        if year is not None:
+            ends.append(dt.date(year + atom.records.years + 1, 1, 1))
+    return min(ends) if ends else None
+
+
+@dataclass
+class _Row:
+    """One subject's result row, with accessors for its atoms."""
+
+    data: dict[str, Any]
+    compiled: CompiledPolicy
+    facts: Mapping[int, Mapping[str, Any]]
+
+    def ids(self, atom: Atom) -> list[int]:
+        return sorted(self.data[f"ids{self.compiled.atom_index(atom)}"] or [])
+
+    def observed(self, atom: Atom) -> object:
+        i = self.compiled.atom_index(atom)
+        if isinstance(atom, Sum):
+            total = self.data[f"v{i}"]
+            return _plain(Decimal(total) if total is not None else Decimal(0))
+        return self.data[f"n{i}"] or 0
+
+    def holds(self, cond: Condition) -> bool:
+        if isinstance(cond, Sum):
+            return Decimal(str(self.observed(cond))) >= cond.at_least
+        if isinstance(cond, Count):
+            n = int(str(self.observed(cond)))
+            low = cond.at_least is None or n >= cond.at_least
+            return low and (cond.at_most is None or n <= cond.at_most)
+        if isinstance(cond, Not):
+            return not self.holds(cond.part)
+        results = [self.holds(p) for p in cond.parts]
+        return all(results) if isinstance(cond, All) else any(results)
+
+    def stops(self, cond: Condition) -> dt.date | None:
+        """When ``cond`` stops holding if no record arrives (None: not by time alone)."""
+        if isinstance(cond, Count) and cond.at_least is not None and cond.at_most is None:
+            return self._count_stops(cond)
+        if isinstance(cond, Sum):
+            return self._sum_stops(cond)
+        if isinstance(cond, All):
+            dates = [self.stops(p) for p in cond.parts]
+            known = [d for d in dates if d is not None]
+            return min(known) if known else None
+        if isinstance(cond, AnyOf):
+            dates = [self.stops(p) for p in cond.parts if self.holds(p)]
+            return None if not dates or None in dates else max(d for d in dates if d)
+        return None
+
+    def _exits(self, atom: Atom) -> list[dt.date | None]:
+        return [_leaves(atom, self.facts[i]) for i in self.ids(atom)]
+
+    def _count_stops(self, atom: Count) -> dt.date | None:
+        exits = self._exits(atom)
+        if atom.distinct or atom.at_least is None or None in exits:
+            if atom.distinct and None not in exits and exits:
+                return min(d for d in exits if d)
+            return None
+        ordered = sorted((d for d in exits if d is not None), reverse=True)
+        k = atom.at_least
+        return ordered[k - 1] if len(ordered) >= k else None
+
+    def _sum_stops(self, atom: Sum) -> dt.date | None:
+        pairs = []
+        for i in self.ids(atom):
+            leaves = _leaves(atom, self.facts[i])
+            if leaves is None:
+                return None
+            value = self.facts[i][column(atom.field)] or Decimal(0)
+            pairs.append((leaves, value))
+        total = sum((v for _, v in pairs), Decimal(0))
+        for leaves, value in sorted(pairs):
+            total -= value
+            if total < atom.at_least:
+                return leaves
+        return None
+
+
+def _conditions(cond: Condition, row: _Row) -> list[dict[str, Any]]:
+    if isinstance(cond, Count | Sum):
+        return [
+            {"condition": cond.describe(), "observed": row.observed(cond), "holds": row.holds(cond)}
+        ]
+    if isinstance(cond, Not):
+        inner = _conditions(cond.part, row)
+        return [{"not": inner, "holds": row.holds(cond)}]
+    key = "all" if isinstance(cond, All) else "any"
+    parts = [c for p in cond.parts for c in _conditions(p, row)]
+    return [{key: parts, "holds": row.holds(cond)}]
+
+
+def _positive_atoms(cond: Condition, row: _Row) -> list[Atom]:
+    """The atoms whose matching records made ``cond`` hold (absences have no records)."""
+    if isinstance(cond, Sum):
+        return [cond]
+    if isinstance(cond, Count):
+        return [cond] if cond.at_least is not None and cond.at_most is None else []
+    if isinstance(cond, Not):
+        return []
+    parts = cond.parts if isinstance(cond, All) else [p for p in cond.parts if row.holds(p)]
+    return [a for p in parts for a in _positive_atoms(p, row)]
+
+
+def _evidence(rule: Rule, row: _Row) -> list[dict[str, Any]]:
+    used: dict[int, set[str]] = {}
+    for atom in _positive_atoms(rule.when, row):
+        for rid in row.ids(atom):
+            used.setdefault(rid, set()).update(_fields_of(atom))
+    out = []
+    for rid in sorted(used):
+        fact = row.facts[rid]
+        out.append(
+            {
+                "record_id": rid,
+                "record_type": fact["record_type"],
+                "document_no": fact["document_no"],
+                "decision_date": _plain(fact["effective_date"]),
+                "tier": fact["tier"],
+                "public_until": _plain(fact["public_until"]),
+                "source_id": fact["source_id"],
+                "values": {n: _plain(fact[column(n)]) for n in sorted(used[rid])},
+            }
+        )
+    return out
+
+
+def _rule_data(rule: Rule) -> dict[str, Any]:
+    return {
+        "id": rule.id,
+        "version": rule.version,
+        "label": _label(rule.label),
+        "legal_basis": _basis(rule.legal_basis),
+    }
+
+
+def fingerprint(*parts: object) -> str:
+    """A stable identity for "the same proposal again": not dates, not counts."""
+    return hashlib.sha256(canonical(list(parts)).encode()).hexdigest()
+
+
+def _subject(row: _Row) -> dict[str, Any]:
+    d = row.data
+    return {"id": d["subject_id"], "code": d["code"], "kind": d["kind"], "region": d["region"]}
+
+
+def _list_proposals(
+    policy: Policy, rule: Rule, outcome: ListOutcome, row: _Row, catalog: Catalog, as_of: dt.date
+) -> list[Proposal]:
+    lst = catalog.list_type(outcome.list_id)
+    ends = None if outcome.duration is None else outcome.duration.add_to(as_of)
+    evidence = _evidence(rule, row)
+    ids = [e["record_id"] for e in evidence]
+    sid = row.data["subject_id"]
+    head = {
+        "policy": {"id": policy.id, "version": policy.version, "sha256": policy.sha256},
+        "as_of": as_of.isoformat(),
+        "subject": _subject(row),
+        "rule": _rule_data(rule),
+        "conditions": _conditions(rule.when, row),
+        "evidence": evidence,
+        "stops_firing_on": _plain(row.stops(rule.when)),
+    }
+    entry_fp = fingerprint(policy.id, policy.version, rule.id, sid, "list_entry", lst.id, ids)
+    out = [
+        Proposal(
+            sid, "list_entry", lst.id, rule.id, as_of, ends, entry_fp,
+            head | {
+                "kind": "list_entry",
+                "target": lst.id,
+                "list": {"id": lst.id, "kind": lst.kind, "label": _label(lst.label),
+                         "authority": _label(lst.authority),
+                         "legal_basis": _basis(lst.legal_basis),
+                         "duration": None if outcome.duration is None else str(outcome.duration)},
+                "starts_on": as_of.isoformat(),
+                "ends_on": _plain(ends),
+                "fingerprint": entry_fp,
+            },
+        )
+    ]  # fmt: skip
+    for measure_id in outcome.measures:
+        m = catalog.measure(measure_id)
+        fp = fingerprint(policy.id, policy.version, rule.id, sid, "measure", m.id, ids)
+        body = head | {
+            "kind": "measure",
+            "target": m.id,
+            "measure": {"id": m.id, "group": m.group, "label": _label(m.label),
+                        "authority": _label(m.authority), "legal_basis": _basis(m.legal_basis)},
+            "because": {"list": lst.id, "fingerprint": entry_fp},
+            "starts_on": as_of.isoformat(),
+            "ends_on": _plain(ends),
+            "fingerprint": fp,
+        }  # fmt: skip
+        out.append(Proposal(sid, "measure", m.id, rule.id, as_of, ends, fp, body))
+    return out
+
+
+def resolve_grade(policy: Policy, fired: Iterable[Rule]) -> str:
+    """Worst downgrade if any rule below the default fires, else best upgrade, else default."""
+    scale = policy.scale
+    assert scale is not None
+    default = scale.rank(scale.default)
+    ranks = [scale.rank(r.outcome.grade) for r in fired if isinstance(r.outcome, GradeOutcome)]
+    worse = [r for r in ranks if r > default]
+    better = [r for r in ranks if r < default]
+    if worse:
+        return scale.grades[max(worse)]
+    if better:
+        return scale.grades[min(better)]
+    return scale.default
+
+
+def _grade_proposal(
+    policy: Policy, fired: list[Rule], row: _Row, as_of: dt.date, current: str
+) -> Proposal | None:
+    grade = resolve_grade(policy, fired)
+    if grade == current:
+        return None
+    decisive = [
+        r for r in fired if isinstance(r.outcome, GradeOutcome) and r.outcome.grade == grade
+    ]
+    others = [r for r in fired if r not in decisive]
+    stops = [row.stops(r.when) for r in decisive]
+    without = resolve_grade(policy, others)
+    change: dict[str, Any] = {
+        "grade_without_these_rules": without,
+        "rules": [r.id for r in decisive],
+        "earliest_by_time_alone": None if None in stops else _plain(max(d for d in stops if d)),
+    }
+    if policy.scale and policy.scale.rank(grade) < policy.scale.rank(policy.scale.default):
+        change["lost_if"] = [c for r in decisive for c in _absences(r.when)]
+    sid = row.data["subject_id"]
+    ids = sorted({e["record_id"] for r in decisive for e in _evidence(r, row)})
+    fp = fingerprint(policy.id, policy.version, [r.id for r in decisive], sid, "grade", grade, ids)
+    scale = policy.scale
+    assert scale is not None
+    body = {
+        "policy": {"id": policy.id, "version": policy.version, "sha256": policy.sha256},
+        "as_of": as_of.isoformat(),
+        "subject": _subject(row),
+        "kind": "grade",
+        "target": grade,
+        "grade": {
+            "from": current,
+            "to": grade,
+            "label": _label(scale.labels[grade]) if grade in scale.labels else None,
+            "default": scale.default,
+            "scale": list(scale.grades),
+        },
+        "rules": [
+            {
+                **_rule_data(r),
+                "grade": r.outcome.grade if isinstance(r.outcome, GradeOutcome) else None,
+                "decisive": r in decisive,
+                "conditions": _conditions(r.when, row),
+                "evidence": _evidence(r, row),
+                "stops_firing_on": _plain(row.stops(r.when)),
+            }
+            for r in fired
+        ],
+        "what_would_change": change,
+        "starts_on": as_of.isoformat(),
+        "ends_on": None,
+        "fingerprint": fp,
+    }
+    rule_id = "+".join(r.id for r in decisive)
+    return Proposal(sid, "grade", grade, rule_id, as_of, None, fp, body)
+
+
+def _absences(cond: Condition) -> list[str]:
+    """Conditions that a new record would break (for upgrades: what would lose the grade)."""
+    if isinstance(cond, Count) and cond.at_most is not None:
+        return [f"a new record making {cond.describe()} false"]
+    if isinstance(cond, All | AnyOf):
+        return [c for p in cond.parts for c in _absences(p)]
+    return []
+
+
+def fact_index(facts: pa.Table, ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+    """The facts rows of ``ids``, by record id."""
+    wanted = pa.array(sorted(set(ids)), type=pa.int64())
+    if len(wanted) == 0:
+        return {}
+    rows = facts.filter(pc.is_in(facts["record_id"], value_set=wanted)).to_pylist()
+    return {r["record_id"]: r for r in rows}
+
+
+def proposals_from(
+    compiled: CompiledPolicy,
+    result: pa.Table,
+    facts: pa.Table,
+    catalog: Catalog,
+    current_grades: Mapping[int, str] | None = None,
+) -> list[Proposal]:
+    """Every proposal of one evaluation, sorted by subject, kind, target and rule."""
+    policy, as_of = compiled.policy, compiled.as_of
+    rows = result.to_pylist()
+    ids = (i for r in rows for k, v in r.items() if k.startswith("ids") and v for i in v)
+    index = fact_index(facts, ids)
+    out: list[Proposal] = []
+    for data in rows:
+        row = _Row(data, compiled, index)
+        fired = [rule for i, rule in enumerate(policy.rules) if data[f"r{i}"]]
+        if policy.scale is not None:
+            current = (current_grades or {}).get(data["subject_id"], policy.scale.default)
+            proposal = _grade_proposal(policy, fired, row, as_of, current)
+            out.extend([proposal] if proposal else [])
+            continue
+        for rule in fired:
+            assert isinstance(rule.outcome, ListOutcome)
+            out.extend(_list_proposals(policy, rule, rule.outcome, row, catalog, as_of))
+    out.sort(key=lambda p: (p.subject_id, p.kind, p.target, p.rule_id, p.fingerprint))
+    return out
