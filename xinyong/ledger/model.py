@@ -205,3 +205,5 @@ class VerifyReport:
     head: ChainHead
     bad_seq: int | None = None
     reason: str | None = None
+    #: Entries of the access audit log walked after the events (None: not walked).
+    audit_entries: int | None = None

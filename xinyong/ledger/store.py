@@ -243,9 +243,14 @@ class Store:
         return head
 
     def verify(self, expect_head: str | None = None) -> VerifyReport:
-        """Walk the whole chain in one snapshot; see :mod:`xinyong.ledger.verify`."""
+        """Walk the whole chain, then the access audit chain, in one snapshot.
+
+        See :mod:`xinyong.ledger.verify` and :mod:`xinyong.access.audit`.
+        """
+        from xinyong.access.audit import verify_audit  # access sits above the ledger
+
         with self._read() as conn:
-            return verify_chain(conn, expect_head)
+            return verify_audit(conn, verify_chain(conn, expect_head))
 
 
 def _sqlite_file(url: str) -> Path | None:

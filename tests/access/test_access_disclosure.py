@@ -1,0 +1,70 @@
+"""What each audience sees: the catalog decides records, fields and the publicity window."""
+
+from __future__ import annotations
+
+import pytest
+from access_helpers import World, agency_actor, populate, subject_actor
+
+from xinyong.access import InvalidInputError
+from xinyong.ledger import Store
+
+
+@pytest.fixture
+def world(store: Store) -> World:
+    return populate(store)
+
+
+def _field_names(view: object) -> set[str]:
+    return {f.name for r in view.records for f in r.fields}  # type: ignore[attr-defined]
+
+
+def test_the_public_sees_live_published_records_and_public_fields_only(world: World) -> None:
+    view = world.access.public_view(world.company)
+    assert [r.id for r in view.records] == [world.penalty.id]  # not expired, not withdrawn
+    record = view.records[0]
+    assert record.source_name == "北京市海淀区市场监督管理局"
+    assert record.category == "administrative"
+    assert any("行政处罚法" in b for b in record.legal_basis)
+    assert record.publicity is not None
+    assert record.publicity.ends is not None
+    assert "legal_representative_id_type" not in _field_names(view)
+    assert {"counterpart_name", "decision_number"} <= _field_names(view)
+
+
+def test_under_verification_marks_follow_the_record(world: World, store: Store) -> None:
+    store.mark_disputed(world.penalty.id, reason="异议", reference="YY-1")
+    view = world.access.public_view(world.company)
+    assert [r.disputed for r in view.records] == [True]
+
+
+def test_the_subject_sees_everything_held_including_what_is_not_public(world: World) -> None:
+    me = subject_actor(world, world.company)
+    view = world.access.own_view(me)
+    ids = {r.id for r in view.records}
+    assert {world.penalty.id, world.expired.id, world.withdrawn.id} <= ids
+    assert "legal_representative_id_type" in _field_names(view)
+
+
+def test_a_persons_records_are_public_only_where_the_catalog_says_so(world: World) -> None:
+    public = world.access.public_view(world.person)
+    assert public.records == ()
+    assert public.masked_id is None  # no number on public pages, not even masked
+    me = subject_actor(world, world.person, "zhangsan")
+    own = world.access.own_view(me)
+    assert [r.id for r in own.records] == [world.private.id]
+    assert own.masked_id is not None
+    assert "*" in own.masked_id
+
+
+def test_an_agency_sees_records_its_purpose_is_granted_for(world: World) -> None:
+    agency = agency_actor(world, ("licensing_review",))
+    view = world.access.disclosed_view(agency, world.company, "licensing_review")
+    assert world.penalty.id in {r.id for r in view.records}
+    assert "legal_representative_id_type" in _field_names(view)
+    assert view.purpose == "licensing_review"
+
+
+def test_a_malformed_code_is_an_input_error_naming_the_field(world: World) -> None:
+    with pytest.raises(InvalidInputError) as exc:
+        world.access.find_subject("91110108")
+    assert exc.value.field == "code"

@@ -1,0 +1,194 @@
+"""What each audience sees of a subject: plain view objects the portal, API and reports render.
+
+The catalog decides everything here: whether a record type is public (for
+this kind of subject), which fields each audience sees, how long a record
+stays published. This module only applies those answers, and when an answer
+cannot be found (no tier, no regime) it treats the record as not public:
+publishing cannot be undone, so doubt means private.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from xinyong.catalog import Catalog, Label, PublicityError, UnknownItemError
+from xinyong.ledger import NATURAL_PERSON, Record, RecordStatus, Source, Subject
+
+
+@dataclass(frozen=True)
+class FieldView:
+    """One field an audience may see, with its bilingual label."""
+
+    name: str
+    label: Label
+    value: Any
+
+
+@dataclass(frozen=True)
+class Publicity:
+    """The publicity window of a record: from its decision to ``ends`` (None: no end)."""
+
+    starts: dt.date
+    ends: dt.date | None
+    published: bool
+    regime: str | None
+
+
+@dataclass(frozen=True)
+class RecordView:
+    """A record as one audience may see it."""
+
+    id: int
+    record_type: str
+    type_label: Label
+    category: str
+    category_label: Label
+    source_code: str
+    source_name: str
+    legal_basis: tuple[str, ...]
+    document_no: str
+    decision_date: dt.date | None
+    status: str
+    disputed: bool
+    publicity: Publicity | None
+    fields: tuple[FieldView, ...]
+
+
+@dataclass(frozen=True)
+class SubjectView:
+    """A subject's registration basics and the records ``audience`` may see."""
+
+    id: int
+    code: str | None
+    name: str
+    kind: str
+    kind_label: Label
+    region: str | None
+    masked_id: str | None
+    registered_at: dt.datetime
+    audience: str
+    purpose: str | None
+    records: tuple[RecordView, ...]
+
+    def by_category(self) -> list[tuple[str, Label, list[RecordView]]]:
+        """Records grouped by catalog category, in order of first appearance."""
+        groups: dict[str, tuple[Label, list[RecordView]]] = {}
+        for r in self.records:
+            groups.setdefault(r.category, (r.category_label, []))[1].append(r)
+        return [(cid, label, items) for cid, (label, items) in groups.items()]
+
+
+def publicity_of(catalog: Catalog, record: Record) -> Publicity | None:
+    """The record's publicity window, or ``None`` if the catalog cannot say."""
+    rt = catalog.record_type(record.record_type)
+    start = record.decision_date or record.valid_from
+    tiers = rt.severity.tiers_for(record.fields)
+    if not tiers:
+        return None
+    try:
+        period = catalog.publicity_period_for_tiers(record.record_type, tiers, start)
+    except (PublicityError, UnknownItemError):
+        return None
+    return Publicity(start, period.ends(start), period.published, period.regime)
+
+
+def is_published(catalog: Catalog, subject: Subject, record: Record, today: dt.date) -> bool:
+    """Whether the public may see ``record`` today: live, public type, inside its window."""
+    if record.status is not RecordStatus.ACTIVE:
+        return False
+    try:
+        rt = catalog.record_type(record.record_type)
+    except UnknownItemError:
+        return False
+    if not rt.disclosure.is_public(subject.kind):
+        return False
+    window = publicity_of(catalog, record)
+    if window is None or not window.published:
+        return False
+    return window.ends is None or window.ends >= today
+
+
+def _kind_label(catalog: Catalog, kind: str) -> Label:
+    found = catalog.subject_kinds.get(kind)
+    return found.label if found is not None else Label(kind, kind)
+
+
+def record_view(
+    catalog: Catalog,
+    record: Record,
+    source: Source | None,
+    audience: str,
+    subject_kind: str,
+    purpose: str | None = None,
+) -> RecordView | None:
+    """``record`` as ``audience`` may see it, or ``None`` if it may see none of it."""
+    try:
+        rt = catalog.record_type(record.record_type)
+        visible = catalog.fields_visible_to(record.record_type, audience, purpose, subject_kind)
+    except UnknownItemError:
+        return None
+    if not visible:
+        return None
+    category = catalog.categories.get(rt.category)
+    return RecordView(
+        id=record.id,
+        record_type=rt.id,
+        type_label=rt.label,
+        category=rt.category,
+        category_label=category.label if category else Label(rt.category, rt.category),
+        source_code=source.code if source else "",
+        source_name=source.name if source else "",
+        legal_basis=tuple(b.cite() for b in rt.legal_basis),
+        document_no=record.document_no,
+        decision_date=record.decision_date,
+        status=record.status.value,
+        disputed=record.disputed,
+        publicity=publicity_of(catalog, record),
+        fields=tuple(
+            FieldView(f.name, f.label, record.fields[f.name])
+            for f in visible
+            if record.fields.get(f.name) not in (None, "")
+        ),
+    )
+
+
+def subject_view(
+    catalog: Catalog,
+    subject: Subject,
+    records: Sequence[Record],
+    sources: Mapping[int, Source],
+    *,
+    audience: str,
+    today: dt.date,
+    purpose: str | None = None,
+) -> SubjectView:
+    """The subject as ``audience`` sees it; the public sees only published records.
+
+    A natural person's identity number appears masked at most; the public view
+    of a person names no number at all.
+    """
+    views = []
+    for record in records:
+        if audience == "public" and not is_published(catalog, subject, record, today):
+            continue
+        view = record_view(catalog, record, sources.get(record.source_id), audience,
+                           subject.kind, purpose)  # fmt: skip
+        if view is not None:
+            views.append(view)
+    person = subject.kind == NATURAL_PERSON
+    return SubjectView(
+        id=subject.id,
+        code=subject.code,
+        name=subject.name,
+        kind=subject.kind,
+        kind_label=_kind_label(catalog, subject.kind),
+        region=subject.region,
+        masked_id=None if (person and audience == "public") else subject.masked_id,
+        registered_at=subject.created_at,
+        audience=audience,
+        purpose=purpose,
+        records=tuple(views),
+    )

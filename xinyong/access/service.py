@@ -1,0 +1,183 @@
+"""The access layer's one entry point: authenticate, authorise, log, then read.
+
+The web layer and the CLI call :class:`Access` and nothing below it, so no
+route can read non-public data without passing :func:`~xinyong.access.policy.authorise`
+and leaving an audit entry first: a read that could not be logged does not happen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from xinyong.access import accounts, keys, sessions
+from xinyong.access.accounts import Account
+from xinyong.access.actors import Actor, Audience
+from xinyong.access.audit import AuditEntry, AuditLog
+from xinyong.access.disclosure import SubjectView, subject_view
+from xinyong.access.errors import AccessError, InvalidInputError
+from xinyong.access.policy import Action, Grant, authorise
+from xinyong.access.search import SearchResult, search
+from xinyong.catalog import Catalog
+from xinyong.ledger import IdentifierError, Source, Store, Subject
+
+
+class Access:
+    """Access-controlled reads and the credentials behind them, over one store."""
+
+    def __init__(self, store: Store, catalog: Catalog) -> None:
+        self.store = store
+        self.catalog = catalog
+        self.engine = store.engine
+        self.clock = store.clock
+        self.audit = AuditLog(store.engine, store.clock)
+        self._sources: dict[int, Source] = {}
+
+    # -- authentication -------------------------------------------------------
+
+    def actor_for_api_key(self, token: str) -> Actor:
+        """The agency behind an API key (:class:`AuthenticationError` otherwise)."""
+        return keys.authenticate_key(self.engine, token)
+
+    def actor_for_session(self, token: str) -> Actor:
+        """The account behind a session cookie (:class:`AuthenticationError` otherwise)."""
+        return sessions.actor_for_session(self.engine, self.clock, token)
+
+    def sign_in(self, username: str, password: str) -> tuple[Account, str]:
+        """Open a session; the outcome is audited either way (without the password)."""
+        try:
+            account, token = sessions.sign_in(self.engine, self.clock, username, password)
+        except AccessError as exc:
+            self.audit.record(
+                Actor(Audience.PUBLIC, "public"), "sign_in", "denied",
+                detail={"username": username[:64], "reason": str(exc)},
+            )  # fmt: skip
+            raise
+        actor = sessions.actor_for_account(account)
+        self.audit.record(actor, "sign_in", "granted", subject_id=actor.subject_id)
+        return account, token
+
+    def sign_out(self, token: str) -> None:
+        """End a session."""
+        sessions.sign_out(self.engine, self.clock, token)
+
+    def activate(self, code: str, username: str, password: str) -> Account:
+        """Create a subject's account from an operator-issued activation code."""
+        account = accounts.activate(self.engine, self.clock, code, username, password)
+        actor = sessions.actor_for_account(account)
+        self.audit.record(actor, "activate", "granted", subject_id=account.subject_id)
+        return account
+
+    # -- the gate ---------------------------------------------------------------
+
+    def guard(
+        self,
+        actor: Actor,
+        action: Action,
+        *,
+        subject_id: int | None = None,
+        purpose: str | None = None,
+        detail: dict[str, Any] | None = None,
+    ) -> Grant:
+        """Authorise and audit one action; refusals are audited too, then raised."""
+        purpose = purpose or None
+        try:
+            grant = authorise(self.catalog, actor, action, subject_id=subject_id, purpose=purpose)
+        except AccessError as exc:
+            self.audit.record(
+                actor, action.value, "denied", purpose=purpose, subject_id=subject_id,
+                detail={**(detail or {}), "reason": str(exc)},
+            )  # fmt: skip
+            raise
+        self.audit.record(
+            actor, action.value, "granted", purpose=grant.purpose, subject_id=subject_id,
+            detail=detail,
+        )  # fmt: skip
+        return grant
+
+    # -- reads ----------------------------------------------------------------------
+
+    def find_subject(self, code: str) -> Subject | None:
+        """The organisation with this code; a malformed code is :class:`InvalidInputError`."""
+        try:
+            return self.store.find_subject(code)
+        except IdentifierError as exc:
+            raise InvalidInputError(str(exc), field="code") from None
+
+    def sources(self) -> dict[int, Source]:
+        """Every source by id (cached; refreshed when a new one appears)."""
+        if not self._sources:
+            self._sources = {s.id: s for s in self.store.list_sources()}
+        return self._sources
+
+    def _sources_for(self, ids: Iterable[int]) -> dict[int, Source]:
+        known = self.sources()
+        if any(i not in known for i in ids):
+            self._sources = {}
+            known = self.sources()
+        return known
+
+    def public_view(self, subject: Subject) -> SubjectView:
+        """What anyone may see of ``subject`` today (no audit: nothing non-public is read)."""
+        records = self.store.records_of(subject.id)
+        return subject_view(
+            self.catalog, subject, records, self._sources_for(r.source_id for r in records),
+            audience="public", today=self.clock.today(),
+        )  # fmt: skip
+
+    def disclosed_view(self, actor: Actor, subject: Subject, purpose: str | None) -> SubjectView:
+        """Non-public view for a subject itself or an agency with an allowed purpose."""
+        grant = self.guard(
+            actor, Action.READ_RECORDS, subject_id=subject.id, purpose=purpose,
+            detail={"code": subject.code} if subject.code else None,
+        )  # fmt: skip
+        records = self.store.records_of(subject.id)
+        audience = "subject" if actor.audience is Audience.SUBJECT else "agency"
+        return subject_view(
+            self.catalog, subject, records, self._sources_for(r.source_id for r in records),
+            audience=audience, today=self.clock.today(),
+            purpose=grant.purpose if audience == "agency" else None,
+        )  # fmt: skip
+
+    def own_view(self, actor: Actor) -> SubjectView:
+        """Everything held about the signed-in subject, not public parts only."""
+        if actor.subject_id is None:
+            self.guard(actor, Action.READ_RECORDS)  # refused and audited
+            raise AssertionError("unreachable")  # pragma: no cover
+        return self.disclosed_view(actor, self.store.get_subject(actor.subject_id), None)
+
+    def access_log(
+        self, actor: Actor, subject_id: int, *, limit: int = 50, offset: int = 0
+    ) -> list[AuditEntry]:
+        """Who read the subject's data, when and for what purpose, newest first."""
+        self.guard(actor, Action.READ_ACCESS_LOG, subject_id=subject_id)
+        return self.audit.about(subject_id, limit=limit, offset=offset)
+
+    def export_audit(
+        self, actor: Actor, *, after_seq: int = 0, limit: int = 1000, subject_id: int | None = None
+    ) -> list[AuditEntry]:
+        """The audit trail in chain order, for an auditor."""
+        self.guard(
+            actor, Action.EXPORT_AUDIT, subject_id=subject_id,
+            detail={"after_seq": after_seq, "limit": limit},
+        )  # fmt: skip
+        return self.audit.export(after_seq=after_seq, limit=limit, subject_id=subject_id)
+
+    def search(self, query: str, *, limit: int = 20, offset: int = 0) -> SearchResult:
+        """Public search (organisations only)."""
+        return search(self.engine, query, limit=limit, offset=offset)
+
+    # -- credentials, issued by operators --------------------------------------------
+
+    def issue_activation(self, actor: Actor, subject_id: int) -> str:
+        """An activation code for ``subject_id``, for an operator to send by letter."""
+        self.guard(actor, Action.ISSUE_ACTIVATION, subject_id=subject_id)
+        return accounts.issue_activation(self.engine, self.clock, subject_id, actor.name)
+
+    def issue_api_key(
+        self, actor: Actor, agency: str, purposes: Iterable[str]
+    ) -> tuple[keys.ApiKey, str]:
+        """An API key for ``agency`` limited to ``purposes``."""
+        chosen = list(purposes)
+        self.guard(actor, Action.ISSUE_API_KEY, detail={"agency": agency, "purposes": chosen})
+        return keys.issue_key(self.engine, self.clock, self.catalog, agency, chosen, actor.name)
