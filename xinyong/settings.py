@@ -37,6 +37,42 @@ def _text(raw: str) -> str:
     return raw
 
 
+def _count(raw: str) -> int:
+    try:
+        value = int(raw)
+    except ValueError as exc:
+        raise ValueError(f"expected a whole number, got {raw!r}") from exc
+    if value < 1:
+        raise ValueError(f"expected a number of at least 1, got {value}")
+    return value
+
+
+def _positive(raw: str) -> int:
+    try:
+        value = int(raw)
+    except ValueError as exc:
+        raise ValueError(f"expected a whole number, got {raw!r}") from exc
+    if value < 1:
+        raise ValueError(f"expected a number of at least 1, got {value}")
+    return value
+
+
+def _port(raw: str) -> int:
+    value = _positive(raw)
+    if value > 65535:
+        raise ValueError(f"expected a port number up to 65535, got {value}")
+    return value
+
+
+def _bool(raw: str) -> bool:
+    value = raw.strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(f"expected true or false, got {raw!r}")
+
+
 def _about(help: str, parse: Callable[[str], Any] = _text) -> dict[str, Any]:
     return {"help": help, "parse": parse}
 
@@ -79,6 +115,100 @@ class Settings:
     log_level: str = field(
         default="WARNING", metadata=_about("Python logging level for the CLI and server.")
     )
+    # The portal and API (xinyong.web, `xinyong serve`).
+    host: str = field(
+        default="127.0.0.1",
+        metadata=_about("Address `xinyong serve` listens on (0.0.0.0 for every interface)."),
+    )
+    port: int = field(default=8000, metadata=_about("Port `xinyong serve` listens on.", _port))
+    workers: int = field(
+        default=1,
+        metadata=_about(
+            "Server processes for `xinyong serve` (one per core is a good start).", _positive
+        ),
+    )
+    secure_cookies: bool = field(
+        default=False,
+        metadata=_about(
+            "Mark cookies Secure and send HSTS: set to true whenever the portal is reached "
+            "over HTTPS (behind a TLS proxy too). Requests that arrive over HTTPS get "
+            "Secure cookies regardless.",
+            _bool,
+        ),
+    )
+    session_hours: int = field(
+        default=8, metadata=_about("Hours a portal sign-in stays valid.", _positive)
+    )
+    search_per_minute: int = field(
+        default=60,
+        metadata=_about("Searches one client address may make per minute.", _positive),
+    )
+    sign_in_per_minute: int = field(
+        default=10,
+        metadata=_about(
+            "Sign-in and activation attempts one client address may make per minute.", _positive
+        ),
+    )
+    # Due process (xinyong.workflows). Deadlines are counted on the official
+    # working-day calendar; the catalog sets the legal ones per type and list.
+    listing_response_working_days: int = field(
+        default=10,
+        metadata=_about(
+            "Working days a subject has to answer a listing notice when the list type sets "
+            "no response window, counted from the day after the notice is delivered.",
+            _count,
+        ),
+    )
+    objection_reply_days: str = field(
+        default="",
+        metadata=_about(
+            "Per record type, the working days a furnishing department has to answer an "
+            "objection, overriding the catalog, as TYPE=N pairs separated by commas "
+            "(e.g. administrative_penalty=15,honour=10). Types not named follow the "
+            "catalog; a type without a catalog rule gets 20 working days.",
+        ),
+    )
+    repair_feedback_working_days: int = field(
+        default=10,
+        metadata=_about(
+            "Working days the platform has to give feedback on a credit-repair "
+            "application (2025 State Council implementation plan: 10).",
+            _count,
+        ),
+    )
+    repair_decision_working_days: int = field(
+        default=3,
+        metadata=_about(
+            "Working days the deciding authority has once a repair application is "
+            "forwarded to it (2025 State Council implementation plan: 3).",
+            _count,
+        ),
+    )
+    notice_transport: str = field(
+        default="file",
+        metadata=_about(
+            "How notices leave the outbox: 'file' (one file per notice under "
+            "<home>/outbox, for the demo and tests) or 'smtp'.",
+        ),
+    )
+    smtp_url: str | None = field(
+        default=None,
+        metadata=_about(
+            "SMTP server for notices, e.g. smtp://user:password@mail.example.org:587 "
+            "(STARTTLS on 587) or smtps://host:465.",
+        ),
+    )
+    mail_from: str = field(
+        default="xinyong@localhost",
+        metadata=_about("Sender address of notices sent by SMTP."),
+    )
+    outbox_max_attempts: int = field(
+        default=8,
+        metadata=_about(
+            "Delivery attempts per notice before it is marked failed and needs a person.",
+            _count,
+        ),
+    )
 
     @property
     def resolved_database_url(self) -> str:
@@ -91,6 +221,11 @@ class Settings:
     def calendar_dir(self) -> Path:
         """Operator-supplied official schedules for years the packaged calendar lacks."""
         return self.home / "calendar"
+
+    @property
+    def outbox_dir(self) -> Path:
+        """Where the file transport writes delivered notices."""
+        return self.home / "outbox"
 
     @property
     def secret_key_path(self) -> Path:
