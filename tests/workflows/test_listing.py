@@ -11,7 +11,7 @@ from suite_support import ManualClock
 from workflow_helpers import OFFICER, REVIEWER, RULES_ACTOR, SUBJECT_ACTOR, World
 
 from xinyong.workflows import TRANSITIONS, CaseKind, CaseState, ProcedureError
-from xinyong.workflows.listing import check_decidable, record_ids_in
+from xinyong.workflows.listing import check_decidable, legal_basis_in, record_ids_in
 
 DECIDED = dt.date(2025, 1, 6)
 #: Friday before the 2025 Spring Festival (holidays 28 Jan - 4 Feb; 26 Jan and 8 Feb worked).
@@ -302,6 +302,20 @@ def _assert_due_process(world: World, case_id: int, opened_on: dt.date) -> None:
 
 
 def test_record_ids_are_read_from_the_explanation() -> None:
+    grade = {
+        "rules": [
+            {"decisive": True, "evidence": [{"record_id": 9}], "legal_basis": ["A Art. 1"]},
+            {"decisive": False, "evidence": [{"record_id": 10}], "legal_basis": ["B Art. 2"]},
+        ]
+    }
+    assert record_ids_in(grade) == [9]  # only the rules that decided the grade
+    assert legal_basis_in(grade) == "A Art. 1"
+    entry = {
+        "evidence": [{"record_id": 2}],
+        "rule": {"legal_basis": [{"instrument": "X", "article": "Art. 3"}]},
+    }
+    assert record_ids_in(entry) == [2]
+    assert legal_basis_in(entry) == "X Art. 3"
     assert record_ids_in({"records": [{"record_id": 3}, {"id": 4}, 5, True, "x"]}) == [3, 4, 5]
     assert record_ids_in({"inputs": {"record_ids": [7, 7]}}) == [7]
     assert record_ids_in(["not", "a", "dict"]) == []

@@ -95,10 +95,18 @@ class World:
                     digest="0" * 64,
                 )
             )  # fmt: skip
+            # The shape xinyong.rules writes (see xinyong/rules/explain.py).
             explanation = {
-                "rule": "serious-violation",
-                "legal_basis": ["市场监督管理严重违法失信名单管理办法 Art. 2"],
-                "records": [{"record_id": rid} for rid in record_ids],
+                "kind": kind,
+                "target": target,
+                "rule": {
+                    "id": "serious-violation",
+                    "version": "1",
+                    "legal_basis": [
+                        {"instrument": "市场监督管理严重违法失信名单管理办法", "article": "Art. 2"}
+                    ],
+                },
+                "evidence": [{"record_id": rid} for rid in record_ids],
             }
             conn.execute(
                 proposals.insert().values(

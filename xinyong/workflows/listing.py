@@ -43,23 +43,54 @@ LIFT_GROUNDS = ("expiry", "repair", "court_order", "correction")
 
 
 def record_ids_in(explanation: Any) -> list[int]:
-    """The ids of the records an explanation says the rule used.
+    """The ids of the records an explanation says the decisive rules used.
 
-    Accepts ``records``/``record_ids`` lists of ids or of objects with ``id`` or
-    ``record_id``, at the top level or under ``inputs``; unknown shapes give no ids.
+    Reads the rules engine's ``evidence`` (top level, and of each decisive rule of
+    a grade), and also plain ``records``/``record_ids`` lists (of ids or of objects
+    with ``record_id`` or ``id``, at the top level or under ``inputs``). Unknown
+    shapes give no ids.
     """
     found: list[int] = []
+
+    def add(items: Any) -> None:
+        for item in items if isinstance(items, list) else ():
+            value = item.get("record_id", item.get("id")) if isinstance(item, dict) else item
+            if isinstance(value, int) and not isinstance(value, bool) and value not in found:
+                found.append(value)
+
     if not isinstance(explanation, dict):
         return found
+    add(explanation.get("evidence"))
+    for rule in explanation.get("rules") or ():
+        if isinstance(rule, dict) and rule.get("decisive", True):
+            add(rule.get("evidence"))
     for holder in (explanation, explanation.get("inputs")):
-        if not isinstance(holder, dict):
-            continue
-        for key in ("records", "record_ids"):
-            for item in holder.get(key) or ():
-                value = item.get("record_id", item.get("id")) if isinstance(item, dict) else item
-                if isinstance(value, int) and not isinstance(value, bool) and value not in found:
-                    found.append(value)
+        if isinstance(holder, dict):
+            add(holder.get("records"))
+            add(holder.get("record_ids"))
     return found
+
+
+def legal_basis_in(explanation: Any) -> str:
+    """The legal basis an explanation cites (rule and list), as one line of text."""
+    if not isinstance(explanation, dict):
+        return ""
+    holders = [explanation, explanation.get("rule"), explanation.get("list")]
+    holders += [
+        r for r in explanation.get("rules") or () if isinstance(r, dict) and r.get("decisive")
+    ]
+    cited: list[str] = []
+    for holder in holders:
+        basis = holder.get("legal_basis") if isinstance(holder, dict) else None
+        for item in basis if isinstance(basis, list) else [basis] if basis else []:
+            text = (
+                " ".join(str(item[k]) for k in ("instrument", "article") if item.get(k))
+                if isinstance(item, dict)
+                else str(item)
+            )
+            if text and text not in cited:
+                cited.append(text)
+    return "; ".join(cited)
 
 
 def _proposal(conn: Connection, proposal_id: int) -> Any:
@@ -146,21 +177,12 @@ def open_listing(ctx: Context, proposal_id: int, *, actor: str, reason: str) -> 
                 "policy_version": prop.policy_version,
                 "target": prop.target,
                 "records": ", ".join(map(str, record_ids)) or "-",
-                "legal_basis": _basis(explanation),
+                "legal_basis": legal_basis_in(explanation),
                 "reasons": reason,
                 "window": window.describe(),
             },
         )
         return case
-
-
-def _basis(explanation: Any) -> str:
-    basis = explanation.get("legal_basis") if isinstance(explanation, dict) else None
-    if isinstance(basis, list):
-        return "; ".join(
-            json.dumps(b, ensure_ascii=False) if not isinstance(b, str) else b for b in basis
-        )
-    return "" if basis is None else str(basis)
 
 
 def _set_proposal(conn: Connection, proposal_id: int, status: str) -> None:
