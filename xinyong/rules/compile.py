@@ -10,7 +10,8 @@ DuckDB SQL and as Spark SQL, so the engines run the same definition.
 
 A record is usable on the evaluation date when it is active (not withdrawn,
 repaired or expired), not under objection, decided on or before the date, in a
-published tier and inside its publicity window. Disputed records are inert.
+published tier and inside its publicity window (a record set marked ``history`` may
+count records past their window, for benefits only). Disputed records are inert.
 """
 
 from __future__ import annotations
@@ -104,6 +105,8 @@ def _matches(facts: ir.Table, records: RecordSet, as_of: dt.date) -> ir.BooleanV
     parts += [_test(facts, t) for t in records.tests]
     if records.within is not None:
         parts.append(facts.effective_date > ibis.literal(window_start(as_of, records.within)))
+    if not records.history:
+        parts.append(facts.public_until.isnull() | (facts.public_until >= ibis.literal(as_of)))
     if records.years is not None and records.year_field is not None:
         year = facts[column(records.year_field)]
         parts.append(year.between(as_of.year - records.years, as_of.year - 1))
@@ -111,14 +114,13 @@ def _matches(facts: ir.Table, records: RecordSet, as_of: dt.date) -> ir.BooleanV
 
 
 def usable(facts: ir.Table, as_of: dt.date) -> ir.BooleanValue:
-    """Whether a record may be used by rules on ``as_of`` (see the module docstring)."""
+    """Whether a record may be used by rules on ``as_of`` (the window is checked per atom)."""
     day = ibis.literal(as_of)
     return (
         (facts.status == "active")
         & ~facts.disputed
         & facts.published
         & (facts.effective_date <= day)
-        & (facts.public_until.isnull() | (facts.public_until >= day))
     )
 
 

@@ -101,7 +101,7 @@ def _add_months(day: dt.date, months: int) -> dt.date:
 def _leaves(atom: Atom, fact: Mapping[str, Any]) -> dt.date | None:
     """The first day the record no longer counts for ``atom`` (None: not by time)."""
     ends: list[dt.date] = []
-    if fact["public_until"] is not None:
+    if fact["public_until"] is not None and not atom.records.history:
         ends.append(fact["public_until"] + dt.timedelta(days=1))
     within = atom.records.within
     if within is not None:

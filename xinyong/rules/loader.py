@@ -36,6 +36,7 @@ from xinyong.rules.model import (
     RecordSet,
     Rule,
     Sum,
+    atoms,
 )
 
 #: Where the standard policies live.
@@ -146,9 +147,8 @@ def _record_set(catalog: Catalog, node: Node) -> RecordSet:
             raise node.error(f"year_field {year_field!r} must be a whole-number field")
     if years is not None and years < 1:
         raise node.error("'years' must be at least 1")
-    return RecordSet(
-        types, _tests(catalog, types, node), node.duration("within"), years, year_field
-    )
+    tests = _tests(catalog, types, node)
+    return RecordSet(types, tests, node.duration("within"), years, year_field, node.flag("history"))
 
 
 def _condition(catalog: Catalog, raw: object, where: str) -> Condition:
@@ -236,7 +236,28 @@ def _rule(
         outcome=_outcome(catalog, node, scale, kinds),
     )
     node.done()
+    _check_history(catalog, rule, scale, node)
     return rule
+
+
+def _benefit(catalog: Catalog, rule: Rule, scale: GradeScale | None) -> bool:
+    """Whether the rule's outcome can only confer a benefit (red list, better grade)."""
+    if isinstance(rule.outcome, GradeOutcome):
+        return scale is not None and scale.rank(rule.outcome.grade) < scale.rank(scale.default)
+    return catalog.list_type(rule.outcome.list_id).kind == "red"
+
+
+def _check_history(catalog: Catalog, rule: Rule, scale: GradeScale | None, node: Node) -> None:
+    """Records past their publicity period may count towards benefits, never burdens."""
+    for atom in atoms(rule.when):
+        if not atom.records.history:
+            continue
+        positive = isinstance(atom, Count) and atom.at_least is not None and atom.at_most is None
+        if not positive or not _benefit(catalog, rule, scale):
+            raise node.error(
+                "'history: true' (records past their publicity period) may only count "
+                "towards a red list or a better grade, in an 'at_least' count"
+            )
 
 
 def _scale(node: Node, kinds: tuple[str, ...], catalog: Catalog) -> GradeScale | None:

@@ -47,7 +47,9 @@ class RecordSet:
 
     ``within`` counts back from the evaluation date on the record's decision date;
     ``years`` keeps records whose ``year_field`` is one of the last N completed
-    years (tax ratings are published for the previous year).
+    years (tax ratings are published for the previous year). ``history`` also counts
+    records whose publicity period has ended; the loader allows it only where the
+    records can confer a benefit (a red list, a better grade), never a burden.
     """
 
     record_types: tuple[str, ...]
@@ -55,6 +57,7 @@ class RecordSet:
     within: Duration | None = None
     years: int | None = None
     year_field: str | None = None
+    history: bool = False
 
     def describe(self) -> str:
         """A short human-readable form, for explanations."""
@@ -64,6 +67,8 @@ class RecordSet:
             parts.append(f"within {self.within}")
         if self.years is not None:
             parts.append(f"{self.year_field} in the last {self.years} completed years")
+        if self.history:
+            parts.append("including records past their publicity period")
         return ", ".join(parts)
 
 
