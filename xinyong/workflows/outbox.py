@@ -192,7 +192,10 @@ def deliver(
 ) -> DeliveryReport:
     """Send every notice that is due, recording each attempt; returns what happened."""
     report = DeliveryReport()
-    now = store.clock.now()
+    # Transaction time never runs backwards along the chain (a pinned date can put the
+    # clock behind the last event), so "due" is judged on the same time line.
+    head = store.chain_head().recorded_at
+    now = store.clock.now() if head is None else max(store.clock.now(), head)
     with store.engine.connect() as conn:
         due = [
             _notice(row)
