@@ -14,7 +14,7 @@ import sys
 import typer
 
 from xinyong import __version__
-from xinyong.cli import catalog, demo, ids, ingest, ledger, rules, synth
+from xinyong.cli import catalog, demo, ids, ingest, ledger, rules, synth, workflows
 from xinyong.settings import describe
 
 app = typer.Typer(
@@ -31,6 +31,7 @@ synth.register(app)
 demo.register(app)
 ingest.register(app)
 rules.register(app)
+workflows.register(app)
 
 
 @app.command()
