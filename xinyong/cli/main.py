@@ -14,7 +14,7 @@ import sys
 import typer
 
 from xinyong import __version__
-from xinyong.cli import catalog, demo, ids, ingest, ledger, rules, synth, workflows
+from xinyong.cli import catalog, demo, ids, ingest, ledger, rules, serve, synth, workflows
 from xinyong.settings import describe
 
 app = typer.Typer(
@@ -30,6 +30,7 @@ ledger.register(app)
 synth.register(app)
 demo.register(app)
 ingest.register(app)
+serve.register(app)
 rules.register(app)
 workflows.register(app)
 

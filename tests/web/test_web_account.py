@@ -1,0 +1,109 @@
+"""Self-service: activation, sign-in, everything held, who looked; CSRF, forgeries, limits."""
+
+from __future__ import annotations
+
+import pytest
+from web_helpers import OPERATOR, TestClient, World, activate, client_for, sign_in
+
+from xinyong.ledger import Store
+
+
+@pytest.fixture
+def web(store: Store) -> tuple[TestClient, World]:
+    return client_for(store)
+
+
+def test_a_subject_signs_in_sees_everything_held_and_who_looked(
+    web: tuple[TestClient, World],
+) -> None:
+    client, world = web
+    _, token = world.access.issue_api_key(OPERATOR, "SAMR-110108", ["licensing_review"])
+    client.get(
+        f"/api/v1/subjects/{world.company.code}",
+        params={"purpose": "licensing_review"},
+        headers={"authorization": f"Bearer {token}"},
+    )
+    response = activate(client, world)
+    assert response.status_code == 303
+    assert "xy_session" in response.headers["set-cookie"]
+    assert "httponly" in response.headers["set-cookie"].lower()
+    page = client.get("/me").text
+    assert world.withdrawn.document_no in page  # not public, still held
+    assert world.expired.document_no in page
+    assert "居民身份证" in page  # a subject-only field
+    assert "agency:SAMR-110108" in page
+    assert "licensing_review" in page
+    twin = client.get("/me.json").json()
+    assert twin["subject"]["audience"] == "subject"
+    reads = [e for e in twin["access_log"] if e["action"] == "read_records"]
+    assert {e["purpose"] for e in reads} == {"licensing_review", "subject_access"}
+    api = client.get("/api/v1/me/access-log").json()
+    assert api["items"][0]["actor"] == "account:tuokang"
+
+
+def test_a_subject_cannot_read_another_subjects_private_data(
+    web: tuple[TestClient, World],
+) -> None:
+    client, world = web
+    activate(client, world)
+    other = client.get(f"/api/v1/subjects/{world.other.code}")
+    assert other.json()["audience"] == "public"  # others' pages stay public
+    forced = client.get(f"/api/v1/subjects/{world.other.code}?purpose=subject_access")
+    assert forced.status_code == 403
+    denied = [e for e in world.access.audit.about(world.other.id) if e.outcome == "denied"]
+    assert len(denied) == 1
+
+
+def test_forms_without_the_csrf_token_are_refused(web: tuple[TestClient, World]) -> None:
+    client, _ = web
+    client.get("/signin")
+    response = client.post("/signin", data={"username": "x", "password": "y" * 12})
+    assert response.status_code == 403
+    forged = client.post(
+        "/signin", data={"username": "x", "password": "y" * 12, "csrf_token": "z" * 43}
+    )
+    assert forged.status_code == 403
+
+
+def test_forged_sessions_are_refused_and_logged(web: tuple[TestClient, World]) -> None:
+    client, world = web
+    client.cookies.set("xy_session", "forged-session-token-0123456789abcdef")
+    assert client.get("/me").status_code == 401
+    assert client.get("/api/v1/me").status_code == 401
+    denials = [e for e in world.access.audit.export() if e.outcome == "denied"]
+    assert [(e.actor, e.action) for e in denials] == [("public", "read_records")] * 2
+
+
+def test_wrong_passwords_are_rate_limited(store: Store) -> None:
+    client, world = client_for(store, sign_in_per_minute=3)
+    activate(client, world)
+    client.cookies.delete("xy_session")
+    codes = [sign_in(client, "tuokang", "wrong password!!").status_code for _ in range(4)]
+    assert codes == [401, 401, 429, 429]  # the activation counted as the first attempt
+
+
+def test_sign_out_ends_the_session(web: tuple[TestClient, World]) -> None:
+    client, world = web
+    activate(client, world)
+    session = client.cookies["xy_session"]
+    csrf = client.cookies["xy_csrf"]
+    assert (
+        client.post("/signout", data={"csrf_token": csrf}, follow_redirects=False).status_code
+        == 303
+    )
+    client.cookies.set("xy_session", session)
+    assert client.get("/me.json").status_code == 401
+
+
+def test_activation_errors_name_the_field(web: tuple[TestClient, World]) -> None:
+    client, world = web
+    code = world.access.issue_activation(OPERATOR, world.company.id)
+    client.get("/activate")
+    csrf = client.cookies["xy_csrf"]
+    response = client.post(
+        "/activate",
+        data={"activation_code": code, "username": "tuokang", "password": "short",
+              "csrf_token": csrf},
+    )  # fmt: skip
+    assert response.status_code == 422
+    assert "password" in response.text

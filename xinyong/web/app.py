@@ -1,0 +1,78 @@
+"""The application factory: one FastAPI app serving the portal, the API and static files."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from xinyong import __version__
+from xinyong.access import Access
+from xinyong.catalog import Catalog, load_catalog
+from xinyong.clock import Clock
+from xinyong.ledger import Store, open_store
+from xinyong.settings import Settings
+from xinyong.web import errors
+from xinyong.web.routers import account, api, portal
+from xinyong.web.security import RateLimiter, SecurityHeaders
+from xinyong.web.state import WebState
+
+STATIC = Path(__file__).with_name("static")
+DESCRIPTION = """Public credit information: subjects, records, sources and their quality.
+
+Anonymous callers see what the catalog publishes. Agencies send
+`Authorization: Bearer <API key>` and declare a purpose from the closed list
+(`?purpose=` or `X-Purpose`) on every non-public read; each such read is
+written to a hash-chained audit log the subject can read. Errors share one
+body: `{"error": {"status", "code", "message", "field", "errors"}}`.
+"""
+
+
+def create_app(
+    settings: Settings,
+    *,
+    store: Store | None = None,
+    catalog: Catalog | None = None,
+    clock: Clock | None = None,
+) -> FastAPI:
+    """The portal and API over ``store`` (default: the store the settings name).
+
+    A store passed in stays the caller's to close; one opened here is closed
+    when the application shuts down.
+    """
+    owned = store is None
+    the_store = store if store is not None else open_store(settings, clock)
+    the_catalog = catalog or load_catalog()
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        if owned:
+            the_store.close()
+
+    app = FastAPI(
+        title="xinyong",
+        version=__version__,
+        description=DESCRIPTION,
+        docs_url=None,
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.web = WebState(
+        settings=settings,
+        store=the_store,
+        catalog=the_catalog,
+        access=Access(the_store, the_catalog),
+        search_limit=RateLimiter(settings.search_per_minute),
+        sign_in_limit=RateLimiter(settings.sign_in_per_minute),
+    )
+    errors.install(app)
+    app.include_router(api.router)
+    app.include_router(account.router)
+    app.include_router(portal.router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.add_middleware(SecurityHeaders, hsts=settings.secure_cookies)
+    return app

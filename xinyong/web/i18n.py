@@ -1,0 +1,126 @@
+"""The portal's words in Chinese (the default) and English.
+
+Catalog items carry their own bilingual labels; this table holds only the
+portal's own wording. A missing key shows the key itself, which a test catches.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from xinyong.catalog import Label
+
+LANGUAGES = ("zh", "en")
+DEFAULT_LANGUAGE = "zh"
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    "site": ("公共信用信息公示", "Public credit information"),
+    "skip": ("跳到正文", "Skip to content"),
+    "nav.search": ("查询", "Search"),
+    "nav.sources": ("数据来源", "Data sources"),
+    "nav.signin": ("登录", "Sign in"),
+    "nav.signout": ("退出", "Sign out"),
+    "nav.me": ("我的信息", "My records"),
+    "nav.activate": ("开通账户", "Open an account"),
+    "lang.switch": ("English", "中文"),
+    "search.label": (
+        "企业名称或统一社会信用代码",
+        "Organisation name or unified social credit code",
+    ),
+    "search.button": ("查询", "Search"),
+    "search.hint": (
+        "支持全角半角、空格、繁体字；按名称或代码查询。",
+        "Full- or half-width, spaces and traditional characters are all fine.",
+    ),
+    "search.none": ("没有找到匹配的主体。", "No organisation matches."),
+    "search.suggest": ("您是不是要找：", "Did you mean:"),
+    "search.code_fix": (
+        "校验码可能有误，正确的代码是：",
+        "The check character looks wrong; did you mean:",
+    ),
+    "search.more": ("下一页", "Next page"),
+    "search.prev": ("上一页", "Previous page"),
+    "subject.basics": ("登记信息", "Registration"),
+    "subject.code": ("统一社会信用代码", "Unified social credit code"),
+    "subject.kind": ("主体类型", "Kind"),
+    "subject.region": ("登记地区划", "Region"),
+    "subject.registered": ("入库时间", "In the ledger since"),
+    "subject.id_masked": ("身份证件号码（已遮盖）", "Identity number (masked)"),
+    "subject.records": ("信用记录", "Credit records"),
+    "subject.no_records": ("当前没有公示的信用记录。", "No credit records are published now."),
+    "record.source": ("来源部门", "Source department"),
+    "record.basis": ("法律依据", "Legal basis"),
+    "record.document": ("文书号", "Document number"),
+    "record.decided": ("决定日期", "Decided on"),
+    "record.window": ("公示期", "Publicity window"),
+    "record.until": ("至", "until"),
+    "record.no_end": ("长期", "no end date"),
+    "record.unknown_window": ("公示期待核定", "window not determined"),
+    "record.disputed": ("核查中", "Under verification"),
+    "record.disputed_help": (
+        "该记录存在异议，正在核查；核查结束前不用于任何评价或措施。",
+        "An objection to this record is being verified; it is used for nothing until decided.",
+    ),
+    "record.status": ("状态", "Status"),
+    "sources.title": ("数据来源与数据质量", "Data sources and data quality"),
+    "sources.batches": ("批次", "Batches"),
+    "sources.received": ("收到", "Received"),
+    "sources.accepted": ("入库", "Accepted"),
+    "sources.rejected": ("退回", "Rejected"),
+    "sources.on_time": ("按时率", "On time"),
+    "signin.title": ("主体登录", "Sign in"),
+    "signin.username": ("用户名", "Username"),
+    "signin.password": ("密码", "Password"),
+    "signin.button": ("登录", "Sign in"),
+    "activate.title": ("开通主体账户", "Open your account"),
+    "activate.code": (
+        "开通码（由平台运营方寄送）",
+        "Activation code (sent by the platform operator)",
+    ),
+    "activate.button": ("开通", "Open account"),
+    "activate.help": (
+        "账户只能通过运营方核实身份后签发的开通码与主体关联，知道代码并不足够。",
+        "An account is linked to an organisation only through an activation code the "
+        "operator issues after checking who you are; knowing the code is not enough.",
+    ),
+    "me.title": ("本主体掌握的全部信息", "Everything held about you"),
+    "me.access_log": (
+        "查询记录：谁在何时为何查看了您的信息",
+        "Who looked at your record, when and why",
+    ),
+    "me.when": ("时间", "When"),
+    "me.who": ("查询方", "Who"),
+    "me.purpose": ("用途", "Purpose"),
+    "me.action": ("操作", "Action"),
+    "me.outcome": ("结果", "Outcome"),
+    "me.no_log": ("暂无记录。", "Nothing yet."),
+    "error.title": ("出错了", "Something went wrong"),
+    "error.field": ("字段", "Field"),
+    "home.lead": (
+        "查询企业和其他组织的行政许可、行政处罚、名单等公共信用信息。",
+        "Look up licences, penalties, list entries and other public credit information "
+        "about organisations.",
+    ),
+}
+
+
+def translator(lang: str) -> Callable[[str], str]:
+    """``t(key)`` in ``lang``."""
+    index = 1 if lang == "en" else 0
+
+    def t(key: str) -> str:
+        pair = MESSAGES.get(key)
+        return pair[index] if pair else key
+
+    return t
+
+
+def label_in(lang: str) -> Callable[[Label | None], str]:
+    """``label(Label)`` in ``lang``."""
+
+    def label(value: Label | None) -> str:
+        if value is None:
+            return ""
+        return value.en if lang == "en" else value.zh
+
+    return label

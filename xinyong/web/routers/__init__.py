@@ -1,0 +1,1 @@
+"""One router per resource family: portal pages, account pages, the JSON API."""

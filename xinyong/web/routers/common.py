@@ -1,0 +1,41 @@
+"""Small helpers shared by the routers: finding a subject, paging."""
+
+from __future__ import annotations
+
+from fastapi import HTTPException, Request
+
+from xinyong.access import Access, Actor, Audience, SubjectView
+from xinyong.ledger import Subject
+
+MAX_PAGE = 1000
+MAX_PER_PAGE = 100
+
+
+def strip_json(value: str) -> str:
+    """``value`` without a ``.json`` suffix (the JSON twin of a page)."""
+    return value[: -len(".json")] if value.endswith(".json") else value
+
+
+def subject_or_404(access: Access, code: str) -> Subject:
+    """The organisation with ``code``; 422 naming ``code`` if malformed, 404 if unknown."""
+    found = access.find_subject(strip_json(code))
+    if found is None:
+        raise HTTPException(404, f"no organisation is registered under code {strip_json(code)}")
+    return found
+
+
+def view_for(access: Access, actor: Actor, subject: Subject, purpose: str | None) -> SubjectView:
+    """The richest view ``actor`` may have of ``subject``; non-public views are guarded.
+
+    Agencies and explicit purposes go through the gate (and its log); a subject
+    sees its own record in full; everyone else gets the public view.
+    """
+    own = actor.audience is Audience.SUBJECT and actor.subject_id == subject.id
+    if actor.audience is Audience.AGENCY or purpose is not None or own:
+        return access.disclosed_view(actor, subject, purpose)
+    return access.public_view(subject)
+
+
+def page_offset(request: Request, page: int, per_page: int) -> int:
+    """Offset of ``page`` (1-based)."""
+    return (page - 1) * per_page

@@ -1,0 +1,69 @@
+"""Portal pages: home, search, subject pages, data sources. Each has a ``.json`` twin."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response
+
+from xinyong.access import Actor
+from xinyong.ingest.report import source_quality
+from xinyong.web import shape
+from xinyong.web.render import respond
+from xinyong.web.routers.common import MAX_PAGE, subject_or_404, view_for
+from xinyong.web.state import WebState, current_actor, limit, purpose_of, web_state
+
+router = APIRouter(include_in_schema=False)
+
+State = Annotated[WebState, Depends(web_state)]
+CurrentActor = Annotated[Actor, Depends(current_actor)]
+
+
+@router.get("/")
+@router.get("/index.json")
+def home(request: Request, state: State, actor: CurrentActor) -> Response:
+    """The search box and what the platform offers."""
+    data = {
+        "search": "/search",
+        "sources": "/sources",
+        "api": "/api/v1",
+        "openapi": "/openapi.json",
+    }
+    return respond(request, data, "home.html")
+
+
+@router.get("/search")
+@router.get("/search.json")
+def search_page(
+    request: Request,
+    state: State,
+    actor: CurrentActor,
+    q: Annotated[str, Query(max_length=200)] = "",
+    page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
+    per_page: Annotated[int, Query(ge=1, le=50)] = 20,
+) -> Response:
+    """Search by name or code."""
+    if q.strip():
+        limit(state.search_limit, request)
+    result = state.access.search(q, limit=per_page, offset=(page - 1) * per_page)
+    data = shape.search(result, state.catalog, page, per_page)
+    return respond(request, data, "search.html", {"q": q, "page": page})
+
+
+@router.get("/subjects/{code}")
+def subject_page(request: Request, code: str, state: State, actor: CurrentActor) -> Response:
+    """A subject's page: registration basics and public records by category."""
+    subject = subject_or_404(state.access, code)
+    view = view_for(state.access, actor, subject, purpose_of(request))
+    return respond(request, shape.subject(view), "subject.html", {"view": view})
+
+
+@router.get("/sources")
+@router.get("/sources.json")
+def sources_page(request: Request, state: State, actor: CurrentActor) -> Response:
+    """Furnishing departments with their data-quality figures."""
+    quality = {q.code: q for q in source_quality(state.store)}
+    items = [shape.source(s, quality.get(s.code)) for s in state.store.list_sources()]
+    items.sort(key=lambda s: s["code"])
+    return respond(request, {"items": items}, "sources.html")

@@ -1,0 +1,164 @@
+"""Response models for the OpenAPI document.
+
+Handlers build plain dicts (:mod:`xinyong.web.shape`) and do not re-validate
+them on every request; a test validates real responses against these models,
+so the document cannot drift from what the API sends.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class LabelOut(_Model):
+    zh: str
+    en: str
+
+
+class FieldOut(_Model):
+    name: str
+    label: LabelOut
+    value: Any
+
+
+class SourceRef(_Model):
+    code: str
+    name: str
+
+
+class PublicityOut(_Model):
+    starts: str | None
+    ends: str | None
+    published: bool
+    regime: str | None
+
+
+class RecordOut(_Model):
+    id: int
+    record_type: str
+    type_label: LabelOut
+    category: str
+    category_label: LabelOut
+    source: SourceRef
+    legal_basis: list[str]
+    document_no: str
+    decision_date: str | None
+    status: str
+    under_verification: bool
+    publicity: PublicityOut | None
+    fields: list[FieldOut]
+
+
+class SubjectOut(_Model):
+    code: str | None
+    name: str
+    kind: str
+    kind_label: LabelOut
+    region: str | None
+    masked_id: str | None
+    registered_at: str
+    audience: str
+    purpose: str | None
+    records: list[RecordOut]
+
+
+class RecordPage(_Model):
+    subject: str | None
+    page: int
+    per_page: int
+    total: int
+    has_more: bool
+    items: list[RecordOut]
+
+
+class HitOut(_Model):
+    code: str | None
+    name: str
+    kind: str
+    kind_label: LabelOut
+    region: str | None
+
+
+class SearchOut(_Model):
+    query: str
+    normalised: str
+    page: int
+    per_page: int
+    has_more: bool
+    items: list[HitOut]
+    suggestions: list[HitOut]
+    code_suggestion: str | None
+
+
+class SourceOut(_Model):
+    code: str
+    name: str
+    kind: str
+    region: str | None
+    quality: dict[str, Any] | None
+
+
+class SourcesOut(_Model):
+    items: list[SourceOut]
+
+
+class AuditEntryOut(_Model):
+    seq: int
+    recorded_at: str
+    actor: str
+    audience: str
+    action: str
+    outcome: str
+    purpose: str | None
+    subject_id: int | None
+    detail: dict[str, Any]
+    hash: str
+
+
+class AuditPage(_Model):
+    items: list[AuditEntryOut]
+    next_after_seq: int | None
+
+
+class ErrorDetail(_Model):
+    status: int
+    code: str
+    message: str
+    field: str | None = None
+    errors: list[dict[str, str]] | None = None
+
+
+class ErrorOut(_Model):
+    error: ErrorDetail
+
+
+class ActivationIn(_Model):
+    subject_code: str
+
+
+class ActivationOut(_Model):
+    subject_code: str
+    activation_code: str
+
+
+class ApiKeyIn(_Model):
+    agency: str
+    purposes: list[str]
+
+
+class ApiKeyOut(_Model):
+    key_id: str
+    agency: str
+    purposes: list[str]
+    token: str
+
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorOut} for code in (400, 401, 403, 404, 422, 429)
+}
