@@ -1,0 +1,87 @@
+"""The portal in a real Chromium (Debian's, driven by Playwright): search, subject page,
+language switch, sign-in, the under-verification mark; screenshots with CJK text.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+from suite_support import ManualClock
+from web_helpers import OPERATOR, PASSWORD, World, populate
+
+from xinyong.ledger import Store, open_store
+from xinyong.settings import Settings
+from xinyong.web import create_app
+
+CHROMIUM = Path("/usr/bin/chromium")
+playwright = pytest.importorskip("playwright.sync_api")
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs the system Chromium")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+@pytest.fixture
+def portal(settings: Settings, clock: ManualClock) -> Iterator[tuple[str, World, Store]]:
+    store = open_store(settings, clock, create=True, actor="test")
+    world = populate(store)
+    app = create_app(settings, store=store, catalog=world.access.catalog)
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}", world, store
+    finally:
+        server.should_exit = True
+        thread.join(10)
+        store.close()
+
+
+def test_search_open_subject_switch_language_and_sign_in(
+    portal: tuple[str, World, Store], tmp_path: Path
+) -> None:
+    base, world, store = portal
+    store.mark_disputed(world.penalty.id, reason="异议", reference="YY-1")
+    code = world.access.issue_activation(OPERATOR, world.company.id)
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM))
+        page = browser.new_page(viewport={"width": 390, "height": 844})  # a phone
+        page.goto(base + "/")
+        page.get_by_label("企业名称或统一社会信用代码").fill("北京 拓康")
+        page.get_by_role("button", name="查询").click()
+        page.get_by_role("link", name="北京拓康商业管理有限公司").click()
+        page.wait_for_url(f"**/subjects/{world.company.code}")
+        assert page.locator("h1").inner_text() == "北京拓康商业管理有限公司"
+        assert page.locator(".badge").first.inner_text() == "核查中"
+        page.screenshot(path=str(tmp_path / "subject-zh.png"), full_page=True)
+        page.click("#lang-switch")
+        assert page.locator("html").get_attribute("lang") == "en"
+        assert page.locator(".badge").first.inner_text() == "Under verification"
+        page.screenshot(path=str(tmp_path / "subject-en.png"), full_page=True)
+        page.click("#lang-switch")
+        page.goto(base + "/activate")
+        page.get_by_label("开通码（由平台运营方寄送）").fill(code)
+        page.get_by_label("用户名").fill("tuokang")
+        page.get_by_label("密码").fill(PASSWORD)
+        page.get_by_role("button", name="开通").click()
+        page.wait_for_url("**/me")
+        assert world.withdrawn.document_no in page.content()
+        assert "account:tuokang" in page.content()
+        page.screenshot(path=str(tmp_path / "me-zh.png"), full_page=True)
+        browser.close()
+    for name in ("subject-zh.png", "subject-en.png", "me-zh.png"):
+        assert (tmp_path / name).stat().st_size > 10_000
