@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
+import orjson
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -40,6 +40,26 @@ from xinyong.rules.model import (
     Sum,
 )
 
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+def _by_identity(fn: Callable[[K], V]) -> Callable[[K], V]:
+    """Memoise a function of a policy's immutable parts by object identity.
+
+    Hashing a rule means hashing its whole condition tree; identity is enough,
+    since the parts live as long as the loaded policy.
+    """
+    memo: dict[int, tuple[K, V]] = {}
+
+    def wrapper(item: K) -> V:
+        hit = memo.get(id(item))
+        if hit is None or hit[0] is not item:
+            hit = memo[id(item)] = (item, fn(item))
+        return hit[1]
+
+    return wrapper
+
 
 @dataclass(frozen=True)
 class Proposal:
@@ -53,15 +73,20 @@ class Proposal:
     ends_on: dt.date | None
     fingerprint: str
     body: dict[str, Any]
+    text: str = field(default="", compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if not self.text:
+            object.__setattr__(self, "text", canonical(self.body))
 
     def json(self) -> str:
         """Canonical JSON: sorted keys, no spaces, UTF-8 text; identical across engines."""
-        return canonical(self.body)
+        return self.text
 
 
 def canonical(data: object) -> str:
-    """Canonical JSON text of plain data."""
-    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    """Canonical JSON text of plain data (sorted keys, no spaces, characters unescaped)."""
+    return orjson.dumps(data, option=orjson.OPT_SORT_KEYS).decode()
 
 
 def _label(label: Label) -> dict[str, str]:
@@ -80,7 +105,8 @@ def _plain(value: object) -> object:
     return value
 
 
-def _fields_of(atom: Atom) -> list[str]:
+@_by_identity
+def _fields_of(atom: Atom) -> tuple[str, ...]:
     names = [t.field for t in atom.records.tests if t.field != TIER]
     if atom.records.year_field:
         names.append(atom.records.year_field)
@@ -88,7 +114,7 @@ def _fields_of(atom: Atom) -> list[str]:
         names.append(atom.distinct)
     if isinstance(atom, Sum):
         names.append(atom.field)
-    return list(dict.fromkeys(names))
+    return tuple(dict.fromkeys(names))
 
 
 def _add_months(day: dt.date, months: int) -> dt.date:
@@ -120,6 +146,7 @@ class _Row:
     data: dict[str, Any]
     compiled: CompiledPolicy
     facts: Mapping[int, Mapping[str, Any]]
+    evidence: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
     def ids(self, atom: Atom) -> list[int]:
         return sorted(self.data[f"ids{self.compiled.atom_index(atom)}"] or [])
@@ -187,10 +214,15 @@ class _Row:
         return None
 
 
+@_by_identity
+def _describe(atom: Atom) -> str:
+    return atom.describe()
+
+
 def _conditions(cond: Condition, row: _Row) -> list[dict[str, Any]]:
     if isinstance(cond, Count | Sum):
         return [
-            {"condition": cond.describe(), "observed": row.observed(cond), "holds": row.holds(cond)}
+            {"condition": _describe(cond), "observed": row.observed(cond), "holds": row.holds(cond)}
         ]
     if isinstance(cond, Not):
         inner = _conditions(cond.part, row)
@@ -213,6 +245,13 @@ def _positive_atoms(cond: Condition, row: _Row) -> list[Atom]:
 
 
 def _evidence(rule: Rule, row: _Row) -> list[dict[str, Any]]:
+    known = row.evidence.get(rule.id)
+    if known is None:
+        known = row.evidence[rule.id] = _gather(rule, row)
+    return known
+
+
+def _gather(rule: Rule, row: _Row) -> list[dict[str, Any]]:
     used: dict[int, set[str]] = {}
     for atom in _positive_atoms(rule.when, row):
         for rid in row.ids(atom):
@@ -235,7 +274,9 @@ def _evidence(rule: Rule, row: _Row) -> list[dict[str, Any]]:
     return out
 
 
+@_by_identity
 def _rule_data(rule: Rule) -> dict[str, Any]:
+    """The rule's identity and legal basis (shared, read-only: bodies are serialised at once)."""
     return {
         "id": rule.id,
         "version": rule.version,
@@ -246,7 +287,7 @@ def _rule_data(rule: Rule) -> dict[str, Any]:
 
 def fingerprint(*parts: object) -> str:
     """A stable identity for "the same proposal again": not dates, not counts."""
-    return hashlib.sha256(canonical(list(parts)).encode()).hexdigest()
+    return hashlib.sha256(orjson.dumps(parts)).hexdigest()
 
 
 def _subject(row: _Row) -> dict[str, Any]:
@@ -254,10 +295,52 @@ def _subject(row: _Row) -> dict[str, Any]:
     return {"id": d["subject_id"], "code": d["code"], "kind": d["kind"], "region": d["region"]}
 
 
+_LISTS: dict[tuple[int, str, str], dict[str, Any]] = {}
+_MEASURES: dict[tuple[int, str], dict[str, Any]] = {}
+
+
+def _list_data(catalog: Catalog, outcome: ListOutcome) -> dict[str, Any]:
+    key = (id(catalog), outcome.list_id, str(outcome.duration))
+    if key not in _LISTS:
+        _LISTS[key] = _list_fresh(catalog, outcome)
+    return _LISTS[key]
+
+
+def _list_fresh(catalog: Catalog, outcome: ListOutcome) -> dict[str, Any]:
+    lst = catalog.list_type(outcome.list_id)
+    return {
+        "id": lst.id,
+        "kind": lst.kind,
+        "label": _label(lst.label),
+        "authority": _label(lst.authority),
+        "legal_basis": _basis(lst.legal_basis),
+        "duration": None if outcome.duration is None else str(outcome.duration),
+    }
+
+
+def _measure_data(catalog: Catalog, measure_id: str) -> dict[str, Any]:
+    key = (id(catalog), measure_id)
+    if key not in _MEASURES:
+        _MEASURES[key] = _measure_fresh(catalog, measure_id)
+    return _MEASURES[key]
+
+
+def _measure_fresh(catalog: Catalog, measure_id: str) -> dict[str, Any]:
+    m = catalog.measure(measure_id)
+    return {
+        "id": m.id,
+        "group": m.group,
+        "label": _label(m.label),
+        "authority": _label(m.authority),
+        "legal_basis": _basis(m.legal_basis),
+    }
+
+
 def _list_proposals(
     policy: Policy, rule: Rule, outcome: ListOutcome, row: _Row, catalog: Catalog, as_of: dt.date
 ) -> list[Proposal]:
     lst = catalog.list_type(outcome.list_id)
+    list_data = _list_data(catalog, outcome)
     ends = None if outcome.duration is None else outcome.duration.add_to(as_of)
     evidence = _evidence(rule, row)
     ids = [e["record_id"] for e in evidence]
@@ -278,10 +361,7 @@ def _list_proposals(
             head | {
                 "kind": "list_entry",
                 "target": lst.id,
-                "list": {"id": lst.id, "kind": lst.kind, "label": _label(lst.label),
-                         "authority": _label(lst.authority),
-                         "legal_basis": _basis(lst.legal_basis),
-                         "duration": None if outcome.duration is None else str(outcome.duration)},
+                "list": list_data,
                 "starts_on": as_of.isoformat(),
                 "ends_on": _plain(ends),
                 "fingerprint": entry_fp,
@@ -291,11 +371,14 @@ def _list_proposals(
     for measure_id in outcome.measures:
         m = catalog.measure(measure_id)
         fp = fingerprint(policy.id, policy.version, rule.id, sid, "measure", m.id, ids)
-        body = head | {
+        body = {
+            "policy": head["policy"],
+            "as_of": head["as_of"],
+            "subject": head["subject"],
+            "rule": head["rule"],
             "kind": "measure",
             "target": m.id,
-            "measure": {"id": m.id, "group": m.group, "label": _label(m.label),
-                        "authority": _label(m.authority), "legal_basis": _basis(m.legal_basis)},
+            "measure": _measure_data(catalog, m.id),
             "because": {"list": lst.id, "fingerprint": entry_fp},
             "starts_on": as_of.isoformat(),
             "ends_on": _plain(ends),

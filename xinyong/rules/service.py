@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -172,56 +171,55 @@ def _back_to_default(
 
 
 def _store_run(
-    store: Store, run: RunResult, *, scope: str, ledger_seq: int, actor: str,
-    subject_ids: Sequence[int] | None, started: dt.datetime,
+    conn: sa.Connection, store: Store, run: RunResult, *, scope: str, ledger_seq: int,
+    actor: str, subject_ids: Sequence[int] | None, started: dt.datetime,
 ) -> None:  # fmt: skip
     """Write the run and its new proposals; supersede pending ones that no longer fire."""
     p = proposals.c
     policy = run.policy
-    with write_transaction(store.engine) as conn:
-        pending_stmt = sa.select(p.id, p.fingerprint, p.subject_id).where(
-            p.policy_id == policy.id, p.status == PROPOSED
+    pending_stmt = sa.select(p.id, p.fingerprint, p.subject_id).where(
+        p.policy_id == policy.id, p.status == PROPOSED
+    )
+    if subject_ids is not None:
+        pending_stmt = pending_stmt.where(p.subject_id.in_(list(subject_ids)))
+    pending = {row.fingerprint: row.id for row in conn.execute(pending_stmt)}
+    fresh = [x for x in run.proposals if x.fingerprint not in pending]
+    keep = {x.fingerprint for x in run.proposals}
+    stale = [pid for fp, pid in pending.items() if fp not in keep]
+    run_id = counters.reserve(conn, "ledger.evaluation_runs", 1)[0]
+    run.counts = {
+        "new": len(fresh),
+        "unchanged": len(run.proposals) - len(fresh),
+        "superseded": len(stale),
+    }
+    conn.execute(
+        evaluation_runs.insert().values(
+            id=run_id, policy_id=policy.id, policy_version=policy.version,
+            policy_sha256=policy.sha256, as_of=run.as_of, engine=run.engine, scope=scope,
+            ledger_seq=ledger_seq, actor=actor, started_at=started,
+            finished_at=store.clock.now(), counts=canonical(run.counts), digest=run.digest,
         )
-        if subject_ids is not None:
-            pending_stmt = pending_stmt.where(p.subject_id.in_(list(subject_ids)))
-        pending = {row.fingerprint: row.id for row in conn.execute(pending_stmt)}
-        fresh = [x for x in run.proposals if x.fingerprint not in pending]
-        keep = {x.fingerprint for x in run.proposals}
-        stale = [pid for fp, pid in pending.items() if fp not in keep]
-        run_id = counters.reserve(conn, "ledger.evaluation_runs", 1)[0]
-        run.counts = {
-            "new": len(fresh),
-            "unchanged": len(run.proposals) - len(fresh),
-            "superseded": len(stale),
-        }
+    )  # fmt: skip
+    if fresh:
+        ids = counters.reserve(conn, "ledger.proposals", len(fresh))
         conn.execute(
-            evaluation_runs.insert().values(
-                id=run_id, policy_id=policy.id, policy_version=policy.version,
-                policy_sha256=policy.sha256, as_of=run.as_of, engine=run.engine, scope=scope,
-                ledger_seq=ledger_seq, actor=actor, started_at=started,
-                finished_at=store.clock.now(), counts=canonical(run.counts), digest=run.digest,
-            )
+            proposals.insert(),
+            [
+                {"id": pid, "run_id": run_id, "subject_id": x.subject_id,
+                 "policy_id": policy.id, "policy_version": policy.version,
+                 "rule_id": x.rule_id[:64], "kind": x.kind, "target": x.target,
+                 "as_of": run.as_of, "starts_on": x.starts_on, "ends_on": x.ends_on,
+                 "fingerprint": x.fingerprint, "status": PROPOSED, "explanation": x.json()}
+                for pid, x in zip(ids, fresh, strict=True)
+            ],
         )  # fmt: skip
-        if fresh:
-            ids = counters.reserve(conn, "ledger.proposals", len(fresh))
-            conn.execute(
-                proposals.insert(),
-                [
-                    {"id": pid, "run_id": run_id, "subject_id": x.subject_id,
-                     "policy_id": policy.id, "policy_version": policy.version,
-                     "rule_id": x.rule_id[:64], "kind": x.kind, "target": x.target,
-                     "as_of": run.as_of, "starts_on": x.starts_on, "ends_on": x.ends_on,
-                     "fingerprint": x.fingerprint, "status": PROPOSED, "explanation": x.json()}
-                    for pid, x in zip(ids, fresh, strict=True)
-                ],
-            )  # fmt: skip
-        for chunk in range(0, len(stale), 1000):
-            conn.execute(
-                proposals.update()
-                .where(p.id.in_(stale[chunk : chunk + 1000]))
-                .values(status=SUPERSEDED)
-            )
-        run.run_id = run_id
+    for chunk in range(0, len(stale), 1000):
+        conn.execute(
+            proposals.update()
+            .where(p.id.in_(stale[chunk : chunk + 1000]))
+            .values(status=SUPERSEDED)
+        )
+    run.run_id = run_id
 
 
 def evaluate(
@@ -243,20 +241,22 @@ def evaluate(
     snapshot = take_snapshot(store, catalog, chosen, subject_ids)
     runner = make_engine(engine) if isinstance(engine, str) else engine
     results = []
+    with read_transaction(store.engine) as conn:
+        grades = {p.id: current_grades(conn, p, subject_ids) for p in chosen if p.scale}
     try:
         for policy in chosen:
-            with read_transaction(store.engine) as conn:
-                grades = current_grades(conn, policy, subject_ids) if policy.scale else None
             compiled = compile_policy(policy, snapshot.layout, day)
-            run = run_policy(compiled, snapshot, runner, catalog, grades)
-            if persist:
-                scope = "all" if subject_ids is None else f"subjects:{len(subject_ids)}"
-                _store_run(store, run, scope=scope, ledger_seq=snapshot.ledger_seq, actor=actor,
-                           subject_ids=subject_ids, started=started)  # fmt: skip
-            results.append(run)
+            results.append(run_policy(compiled, snapshot, runner, catalog, grades.get(policy.id)))
     finally:
         if isinstance(engine, str):
             runner.close()
+    if persist:
+        # One transaction for every policy's run: an evaluation is stored whole or not at all.
+        scope = "all" if subject_ids is None else f"subjects:{len(subject_ids)}"
+        with write_transaction(store.engine) as conn:
+            for run in results:
+                _store_run(conn, store, run, scope=scope, ledger_seq=snapshot.ledger_seq,
+                           actor=actor, subject_ids=subject_ids, started=started)  # fmt: skip
     return results
 
 
@@ -295,10 +295,8 @@ def _shared_duckdb() -> Engine:
 
 def write_jsonl(runs: Iterable[RunResult], path: Path) -> int:
     """Write every proposal of ``runs`` as sorted JSON lines; returns the count."""
-    lines = sorted(
-        (p.json() for run in runs for p in run.proposals),
-        key=lambda line: json.loads(line)["fingerprint"],
-    )
+    ordered = sorted((p for run in runs for p in run.proposals), key=lambda p: p.fingerprint)
+    lines = [p.json() for p in ordered]
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
     tmp.replace(path)
