@@ -117,8 +117,12 @@ def test_after_the_last_attempt_a_notice_fails_and_a_person_can_requeue_it(
     assert _events(world, "failed") == 1
     clock.travel(DAY, dt.time(18))
     assert world.dp.deliver(flaky).failed == []  # a failed notice is not retried by itself
-    with world.store.transaction(actor="officer") as tx:
-        assert retry_failed(tx, notice_id, reason="address fixed").status == "pending"
+    assert world.dp.retry_notice(notice_id, actor="officer", reason="fixed").status == "pending"
+    with (
+        world.store.transaction(actor="officer") as tx,
+        pytest.raises(ValueError, match="not failed"),
+    ):
+        retry_failed(tx, notice_id, reason="twice")
     assert world.dp.deliver(FileTransport(world.outbox_dir)).delivered == [notice_id]
 
 

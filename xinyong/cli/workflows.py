@@ -343,6 +343,13 @@ def outbox_send() -> None:
         _emit(dp.deliver().as_dict())
 
 
+@outbox_app.command("retry")
+def outbox_retry(notice_id: int, reason: Reason, actor: Actor = None) -> None:
+    """Queue a failed notice again (after fixing the contact address)."""
+    with _service() as dp:
+        _emit(dp.retry_notice(notice_id, actor=actor or _default_actor(), reason=reason))
+
+
 @outbox_app.command("list")
 def outbox_list(
     status: Annotated[str | None, typer.Option(help="pending, delivered or failed.")] = None,

@@ -177,6 +177,11 @@ class DueProcess:
             after_delivery=self.after_delivery,
         )
 
+    def retry_notice(self, notice_id: int, *, actor: str, reason: str) -> Notice:
+        """Send a failed notice again (e.g. after its address was fixed)."""
+        with self.store.transaction(actor=actor) as tx:
+            return outbox.retry_failed(tx, notice_id, reason=reason)
+
     def notices(self, *, case_id: int | None = None, status: str | None = None) -> list[Notice]:
         """Notices in the outbox."""
         with self.store.engine.connect() as conn:
