@@ -48,6 +48,14 @@ def test_a_record_expires_by_itself_the_day_after_its_maximum(
     assert world.store.verify().ok
 
 
+def test_a_record_past_its_maximum_is_not_shown_even_before_the_sweep(world: World) -> None:
+    record = world.penalty(DECIDED, tier="serious")
+    catalog = world.dp.context.catalog
+    assert shown_publicly(catalog, record, "enterprise", LAST_DAY)
+    assert not shown_publicly(catalog, record, "enterprise", LAST_DAY + dt.timedelta(days=1))
+    assert not shown_publicly(catalog, record, "enterprise", DECIDED - dt.timedelta(days=1))
+
+
 def test_a_late_sweep_still_dates_the_expiry_on_the_right_day(
     world: World, clock: ManualClock
 ) -> None:

@@ -185,3 +185,21 @@ def test_statements_are_kept_with_the_record(world: World, clock: ManualClock) -
     with pytest.raises(ProcedureError, match="language"):
         world.dp.add_statement(record.id, actor=SUBJECT_ACTOR, text="x", language="fr")
     assert world.store.verify().ok
+
+
+def test_an_objection_and_its_mark_commit_together_or_not_at_all(
+    world: World, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock.travel(FILED)
+    record = world.penalty(DECIDED)
+    head = world.store.chain_head()
+
+    def broken(*_: object, **__: object) -> None:
+        raise RuntimeError("outbox unavailable")
+
+    monkeypatch.setattr("xinyong.workflows.objections.queue_notice", broken)
+    with pytest.raises(RuntimeError, match="outbox unavailable"):
+        world.dp.file_objection(record.id, actor=SUBJECT_ACTOR, grounds="wrong")
+    assert not world.store.get_record(record.id).disputed
+    assert world.dp.cases() == []
+    assert world.store.chain_head() == head
