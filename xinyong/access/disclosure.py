@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from xinyong.catalog import Catalog, Label, PublicityError, UnknownItemError
+from xinyong.catalog import Catalog, FieldSpec, Label, PublicityError, UnknownItemError
 from xinyong.ledger import NATURAL_PERSON, Record, RecordStatus, Source, Subject
 
 
@@ -25,6 +25,8 @@ class FieldView:
     name: str
     label: Label
     value: Any
+    #: Labels of an enum field's value(s), in order; empty for other fields.
+    value_labels: tuple[Label, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -116,6 +118,14 @@ def _kind_label(catalog: Catalog, kind: str) -> Label:
     return found.label if found is not None else Label(kind, kind)
 
 
+def _enum_labels(spec: FieldSpec, value: Any) -> tuple[Label, ...]:
+    if not spec.values:
+        return ()
+    known = {v.value: v.label for v in spec.values}
+    values = value if isinstance(value, list | tuple) else [value]
+    return tuple(known.get(v) or Label(str(v), str(v)) for v in values)
+
+
 def record_view(
     catalog: Catalog,
     record: Record,
@@ -148,9 +158,9 @@ def record_view(
         disputed=record.disputed,
         publicity=publicity_of(catalog, record),
         fields=tuple(
-            FieldView(f.name, f.label, record.fields[f.name])
+            FieldView(f.name, f.label, value, _enum_labels(f, value))
             for f in visible
-            if record.fields.get(f.name) not in (None, "")
+            if (value := record.fields.get(f.name)) not in (None, "")
         ),
     )
 

@@ -25,6 +25,7 @@ class FieldOut(_Model):
     name: str
     label: LabelOut
     value: Any
+    value_labels: list[LabelOut]
 
 
 class SourceRef(_Model):

@@ -56,7 +56,13 @@ def record(view: RecordView) -> dict[str, Any]:
             "regime": window.regime,
         },
         "fields": [
-            {"name": f.name, "label": label(f.label), "value": _value(f.value)} for f in view.fields
+            {
+                "name": f.name,
+                "label": label(f.label),
+                "value": _value(f.value),
+                "value_labels": [label(v) for v in f.value_labels],
+            }
+            for f in view.fields
         ],
     }
 
