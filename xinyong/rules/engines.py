@@ -52,7 +52,7 @@ class DuckDBEngine:
         self.con.register("facts", facts)
         self.con.register("subjects", subjects)
         try:
-            result: pa.Table = self.con.sql(compiled.sql["duckdb"]).fetch_arrow_table()
+            result: pa.Table = self.con.sql(compiled.sql["duckdb"]).to_arrow_table()
         finally:
             self.con.unregister("facts")
             self.con.unregister("subjects")

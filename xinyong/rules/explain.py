@@ -355,37 +355,18 @@ def _list_proposals(
         "stops_firing_on": _plain(row.stops(rule.when)),
     }
     entry_fp = fingerprint(policy.id, policy.version, rule.id, sid, "list_entry", lst.id, ids)
-    out = [
-        Proposal(
-            sid, "list_entry", lst.id, rule.id, as_of, ends, entry_fp,
-            head | {
-                "kind": "list_entry",
-                "target": lst.id,
-                "list": list_data,
-                "starts_on": as_of.isoformat(),
-                "ends_on": _plain(ends),
-                "fingerprint": entry_fp,
-            },
-        )
-    ]  # fmt: skip
-    for measure_id in outcome.measures:
-        m = catalog.measure(measure_id)
-        fp = fingerprint(policy.id, policy.version, rule.id, sid, "measure", m.id, ids)
-        body = {
-            "policy": head["policy"],
-            "as_of": head["as_of"],
-            "subject": head["subject"],
-            "rule": head["rule"],
-            "kind": "measure",
-            "target": m.id,
-            "measure": _measure_data(catalog, m.id),
-            "because": {"list": lst.id, "fingerprint": entry_fp},
-            "starts_on": as_of.isoformat(),
-            "ends_on": _plain(ends),
-            "fingerprint": fp,
-        }  # fmt: skip
-        out.append(Proposal(sid, "measure", m.id, rule.id, as_of, ends, fp, body))
-    return out
+    body = head | {
+        "kind": "list_entry",
+        "target": lst.id,
+        "list": list_data,
+        # The joint measures the entry would bring, each with its authority and legal basis:
+        # they follow the listing decision, so they are proposed, noticed and decided with it.
+        "measures": [_measure_data(catalog, m) for m in outcome.measures],
+        "starts_on": as_of.isoformat(),
+        "ends_on": _plain(ends),
+        "fingerprint": entry_fp,
+    }
+    return [Proposal(sid, "list_entry", lst.id, rule.id, as_of, ends, entry_fp, body)]
 
 
 def resolve_grade(policy: Policy, fired: Iterable[Rule]) -> str:
