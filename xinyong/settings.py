@@ -209,6 +209,23 @@ class Settings:
             _count,
         ),
     )
+    # Rules evaluation on Apache Spark (`xinyong evaluate --engine spark`).
+    spark_master: str = field(
+        default="local[2]",
+        metadata=_about(
+            "Spark master URL for `--engine spark`: local[N] on this machine, or a cluster "
+            "(spark://host:7077, yarn, k8s://...).",
+        ),
+    )
+    spark_workdir: Path | None = field(
+        default=None,
+        metadata=_about(
+            "Where the facts snapshot is written as Parquet for Spark. On a cluster it must "
+            "be storage every executor can read (a shared mount or an hdfs:// path mounted "
+            "here). Empty means a temporary directory.",
+            _path,
+        ),
+    )
 
     @property
     def resolved_database_url(self) -> str:

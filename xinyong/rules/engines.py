@@ -108,10 +108,12 @@ class SparkEngine:
         self.workdir = workdir or Path(tempfile.mkdtemp(prefix="xinyong-spark-"))
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.session = _spark_session(master, self.workdir)
+        self._written: list[Path] = []
 
     def _view(self, name: str, table: pa.Table) -> None:
         path = self.workdir / f"{name}-{uuid.uuid4().hex}.parquet"
         pq.write_table(table, path)
+        self._written.append(path)
         self.session.read.parquet(str(path)).createOrReplaceTempView(name)
 
     def run(self, compiled: CompiledPolicy, facts: pa.Table, subjects: pa.Table) -> pa.Table:
@@ -125,14 +127,19 @@ class SparkEngine:
         """Drop the temporary views and files (the session stays for reuse in-process)."""
         for name in ("facts", "subjects"):
             self.session.catalog.dropTempView(name)
+        for path in self._written:
+            path.unlink(missing_ok=True)
+        self._written.clear()
         if self._own_dir:
             shutil.rmtree(self.workdir, ignore_errors=True)
 
 
-def make_engine(name: str, *, spark_master: str = "local[2]") -> Engine:
+def make_engine(
+    name: str, *, spark_master: str = "local[2]", spark_workdir: Path | None = None
+) -> Engine:
     """The engine called ``name``; a clear error when it cannot run here."""
     if name == "duckdb":
         return DuckDBEngine()
     if name == "spark":
-        return SparkEngine(spark_master)
+        return SparkEngine(spark_master, spark_workdir)
     raise EngineUnavailableError(f"unknown engine {name!r} (one of: {', '.join(ENGINES)})")

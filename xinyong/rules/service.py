@@ -239,7 +239,15 @@ def evaluate(
     chosen = [p for p in (policies or load_policies()) if p.in_force(day)]
     started = store.clock.now()
     snapshot = take_snapshot(store, catalog, chosen, subject_ids)
-    runner = make_engine(engine) if isinstance(engine, str) else engine
+    runner = (
+        make_engine(
+            engine,
+            spark_master=store.settings.spark_master,
+            spark_workdir=store.settings.spark_workdir,
+        )
+        if isinstance(engine, str)
+        else engine
+    )
     results = []
     with read_transaction(store.engine) as conn:
         grades = {p.id: current_grades(conn, p, subject_ids) for p in chosen if p.scale}
