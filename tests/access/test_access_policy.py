@@ -126,3 +126,20 @@ def test_unknown_actions_and_audiences_are_denied_by_default(world: World) -> No
     for action in Action:
         with pytest.raises(AuthenticationError):
             authorise(world.access.catalog, PUBLIC, action)
+
+
+def test_a_subject_objects_to_its_own_records_only(world: World, store: Store) -> None:
+    me = subject_actor(world, world.company)
+    case = world.access.file_objection(me, world.penalty.id, "金额有误", "我们已缴清罚款")
+    assert case.due_on is not None
+    assert store.get_record(world.penalty.id).disputed
+    assert [c.id for c in world.access.own_cases(me)] == [case.id]
+    view = world.access.public_view(world.company)
+    assert [s.text for s in view.records[0].statements] == ["我们已缴清罚款"]
+    other = store.records_of(world.other.id)[0]
+    with pytest.raises(ForbiddenError):
+        world.access.file_objection(me, other.id, "不是我们的")
+    with pytest.raises(ForbiddenError):
+        world.access.file_objection(me, 10**9, "探测")
+    assert not store.get_record(other.id).disputed
+    assert _outcomes(world, world.other.id)[-1] == ("file_objection", "denied", None)

@@ -32,7 +32,7 @@ def test_a_subject_signs_in_sees_everything_held_and_who_looked(
     assert world.expired.document_no in page
     assert "居民身份证" in page  # a subject-only field
     assert "agency:SAMR-110108" in page
-    assert "licensing_review" in page
+    assert "行政审批审查" in page  # the purpose, in words
     twin = client.get("/me.json").json()
     assert twin["subject"]["audience"] == "subject"
     reads = [e for e in twin["access_log"] if e["action"] == "read_records"]
@@ -107,3 +107,38 @@ def test_activation_errors_name_the_field(web: tuple[TestClient, World]) -> None
     )  # fmt: skip
     assert response.status_code == 422
     assert "password" in response.text
+
+
+def test_a_subject_files_an_objection_and_the_record_is_marked(
+    web: tuple[TestClient, World],
+) -> None:
+    client, world = web
+    activate(client, world)
+    csrf = client.cookies["xy_csrf"]
+    page = client.get("/me").text
+    assert f'name="record_id" value="{world.penalty.id}"' in page
+    filed = client.post(
+        "/me/objections",
+        data={"record_id": world.penalty.id, "grounds": "金额有误", "statement": "已缴清",
+              "csrf_token": csrf},
+        follow_redirects=False,
+    )  # fmt: skip
+    assert filed.status_code == 303
+    public = client.get(f"/subjects/{world.company.code}.json").json()
+    assert public["records"][0]["under_verification"] is True
+    assert public["records"][0]["statements"][0]["text"] == "已缴清"
+    cases = client.get("/api/v1/me/cases").json()["items"]
+    assert [(c["kind"], c["record_id"], c["open"]) for c in cases] == [
+        ("objection", world.penalty.id, True)
+    ]
+    again = client.post(
+        "/api/v1/me/objections",
+        json={"record_id": world.penalty.id, "grounds": "再次"},
+        headers={"x-csrf-token": csrf},
+    )
+    assert again.status_code == 409
+    assert again.json()["error"]["code"] == "procedure"
+    missing = client.post("/api/v1/me/objections", json={"record_id": world.penalty.id},
+                          headers={"x-csrf-token": csrf})  # fmt: skip
+    assert missing.status_code == 422
+    assert missing.json()["error"]["field"] == "grounds"

@@ -1,5 +1,6 @@
 """The portal in a real Chromium (Debian's, driven by Playwright): search, subject page,
-language switch, sign-in, the under-verification mark; screenshots with CJK text.
+language switch, account activation, an objection and the under-verification mark;
+screenshots with CJK text.
 """
 
 from __future__ import annotations
@@ -55,7 +56,6 @@ def test_search_open_subject_switch_language_and_sign_in(
     portal: tuple[str, World, Store], tmp_path: Path
 ) -> None:
     base, world, store = portal
-    store.mark_disputed(world.penalty.id, reason="异议", reference="YY-1")
     code = world.access.issue_activation(OPERATOR, world.company.id)
     with playwright.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM))
@@ -66,11 +66,11 @@ def test_search_open_subject_switch_language_and_sign_in(
         page.get_by_role("link", name="北京拓康商业管理有限公司").click()
         page.wait_for_url(f"**/subjects/{world.company.code}")
         assert page.locator("h1").inner_text() == "北京拓康商业管理有限公司"
-        assert page.locator(".badge").first.inner_text() == "核查中"
+        assert page.locator(".badge").count() == 0
         page.screenshot(path=str(tmp_path / "subject-zh.png"), full_page=True)
         page.click("#lang-switch")
         assert page.locator("html").get_attribute("lang") == "en"
-        assert page.locator(".badge").first.inner_text() == "Under verification"
+        assert page.locator("#records").inner_text() == "Credit records"
         page.screenshot(path=str(tmp_path / "subject-en.png"), full_page=True)
         page.click("#lang-switch")
         page.goto(base + "/activate")
@@ -81,7 +81,19 @@ def test_search_open_subject_switch_language_and_sign_in(
         page.wait_for_url("**/me")
         assert world.withdrawn.document_no in page.content()
         assert "account:tuokang" in page.content()
+        card = page.locator(f"#record-{world.penalty.id}")
+        card.get_by_text("对此记录提出异议").click()
+        card.get_by_label("异议理由（必填）").fill("罚款金额与决定书不符")
+        card.get_by_label("情况说明（可选，将随记录展示）").fill("我公司已按决定书缴清罚款。")
+        card.get_by_role("button", name="提交异议").click()
+        page.wait_for_url("**/me#record-*")
+        assert card.locator(".badge").first.inner_text() == "核查中"
         page.screenshot(path=str(tmp_path / "me-zh.png"), full_page=True)
+        page.goto(f"{base}/subjects/{world.company.code}")
+        assert page.locator(".badge").first.inner_text() == "核查中"
+        assert "我公司已按决定书缴清罚款。" in page.content()
+        page.screenshot(path=str(tmp_path / "subject-disputed-zh.png"), full_page=True)
         browser.close()
-    for name in ("subject-zh.png", "subject-en.png", "me-zh.png"):
+    assert store.get_record(world.penalty.id).disputed
+    for name in ("subject-zh.png", "subject-en.png", "me-zh.png", "subject-disputed-zh.png"):
         assert (tmp_path / name).stat().st_size > 10_000

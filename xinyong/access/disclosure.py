@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from xinyong.catalog import Catalog, FieldSpec, Label, PublicityError, UnknownItemError
-from xinyong.ledger import NATURAL_PERSON, Record, RecordStatus, Source, Subject
+from xinyong.ledger import NATURAL_PERSON, Record, Source, Subject
+from xinyong.workflows.publicity import shown_publicly, window_for
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,16 @@ class Publicity:
     ends: dt.date | None
     published: bool
     regime: str | None
+    repairable_from: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class StatementView:
+    """The subject's own words about a record, shown wherever the record is shown."""
+
+    text: str
+    language: str
+    created_at: dt.datetime
 
 
 @dataclass(frozen=True)
@@ -57,6 +68,7 @@ class RecordView:
     disputed: bool
     publicity: Publicity | None
     fields: tuple[FieldView, ...]
+    statements: tuple[StatementView, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -84,33 +96,25 @@ class SubjectView:
 
 
 def publicity_of(catalog: Catalog, record: Record) -> Publicity | None:
-    """The record's publicity window, or ``None`` if the catalog cannot say."""
-    rt = catalog.record_type(record.record_type)
-    start = record.decision_date or record.valid_from
-    tiers = rt.severity.tiers_for(record.fields)
-    if not tiers:
-        return None
+    """The record's publicity window (the workflows' one truth), or ``None`` if unknown."""
     try:
-        period = catalog.publicity_period_for_tiers(record.record_type, tiers, start)
-    except (PublicityError, UnknownItemError):
+        window = window_for(catalog, record)
+    except PublicityError:  # no regime covers its decision date: unknown, so not public
         return None
-    return Publicity(start, period.ends(start), period.published, period.regime)
+    if window.period is None or window.starts_on is None:
+        return None
+    return Publicity(
+        window.starts_on, window.last_day, window.published, window.period.regime,
+        window.repairable_from,
+    )  # fmt: skip
 
 
 def is_published(catalog: Catalog, subject: Subject, record: Record, today: dt.date) -> bool:
     """Whether the public may see ``record`` today: live, public type, inside its window."""
-    if record.status is not RecordStatus.ACTIVE:
-        return False
     try:
-        rt = catalog.record_type(record.record_type)
-    except UnknownItemError:
+        return shown_publicly(catalog, record, subject.kind, today)
+    except PublicityError:  # no regime covers its decision date: doubt means private
         return False
-    if not rt.disclosure.is_public(subject.kind):
-        return False
-    window = publicity_of(catalog, record)
-    if window is None or not window.published:
-        return False
-    return window.ends is None or window.ends >= today
 
 
 def _kind_label(catalog: Catalog, kind: str) -> Label:
@@ -133,6 +137,7 @@ def record_view(
     audience: str,
     subject_kind: str,
     purpose: str | None = None,
+    statements: Sequence[StatementView] = (),
 ) -> RecordView | None:
     """``record`` as ``audience`` may see it, or ``None`` if it may see none of it."""
     try:
@@ -162,6 +167,7 @@ def record_view(
             for f in visible
             if (value := record.fields.get(f.name)) not in (None, "")
         ),
+        statements=tuple(statements),
     )
 
 
@@ -174,6 +180,7 @@ def subject_view(
     audience: str,
     today: dt.date,
     purpose: str | None = None,
+    statements: Mapping[int, Sequence[StatementView]] | None = None,
 ) -> SubjectView:
     """The subject as ``audience`` sees it; the public sees only published records.
 
@@ -184,8 +191,9 @@ def subject_view(
     for record in records:
         if audience == "public" and not is_published(catalog, subject, record, today):
             continue
+        said = (statements or {}).get(record.id, ())
         view = record_view(catalog, record, sources.get(record.source_id), audience,
-                           subject.kind, purpose)  # fmt: skip
+                           subject.kind, purpose, said)  # fmt: skip
         if view is not None:
             views.append(view)
     person = subject.kind == NATURAL_PERSON

@@ -28,6 +28,8 @@ class Action(StrEnum):
     EXPORT_AUDIT = "export_audit"  # the whole audit trail
     ISSUE_ACTIVATION = "issue_activation"  # let a subject open an account
     ISSUE_API_KEY = "issue_api_key"  # let an agency in
+    FILE_OBJECTION = "file_objection"  # contest one of one's own records
+    READ_CASES = "read_cases"  # one's own objections, repairs and listing procedures
 
 
 ALLOWED: dict[Action, frozenset[Audience]] = {
@@ -36,6 +38,8 @@ ALLOWED: dict[Action, frozenset[Audience]] = {
     Action.EXPORT_AUDIT: frozenset({Audience.AUDITOR}),
     Action.ISSUE_ACTIVATION: frozenset({Audience.OPERATOR}),
     Action.ISSUE_API_KEY: frozenset({Audience.OPERATOR}),
+    Action.FILE_OBJECTION: frozenset({Audience.SUBJECT}),
+    Action.READ_CASES: frozenset({Audience.SUBJECT}),
 }
 
 

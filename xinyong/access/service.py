@@ -10,16 +10,21 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+import sqlalchemy as sa
+
 from xinyong.access import accounts, keys, sessions
 from xinyong.access.accounts import Account
 from xinyong.access.actors import Actor, Audience
 from xinyong.access.audit import AuditEntry, AuditLog
-from xinyong.access.disclosure import SubjectView, subject_view
+from xinyong.access.disclosure import StatementView, SubjectView, subject_view
 from xinyong.access.errors import AccessError, InvalidInputError
 from xinyong.access.policy import Action, Grant, authorise
 from xinyong.access.search import SearchResult, search
 from xinyong.catalog import Catalog
-from xinyong.ledger import IdentifierError, Source, Store, Subject
+from xinyong.ledger import IdentifierError, NotFoundError, Record, Source, Store, Subject
+from xinyong.ledger.engine import read_transaction
+from xinyong.ledger.tables_workflows import wf_statements
+from xinyong.workflows import Case, DueProcess
 
 
 class Access:
@@ -32,6 +37,14 @@ class Access:
         self.clock = store.clock
         self.audit = AuditLog(store.engine, store.clock)
         self._sources: dict[int, Source] = {}
+        self._due_process: DueProcess | None = None
+
+    @property
+    def due_process(self) -> DueProcess:
+        """The platform's procedures (objections and the rest), built on first use."""
+        if self._due_process is None:
+            self._due_process = DueProcess.for_store(self.store)
+        return self._due_process
 
     # -- authentication -------------------------------------------------------
 
@@ -117,12 +130,30 @@ class Access:
             known = self.sources()
         return known
 
+    def statements(self, records: Iterable[Record]) -> dict[int, list[StatementView]]:
+        """The subject's statements about ``records``, by record id, in one query."""
+        ids = [r.id for r in records]
+        if not ids:
+            return {}
+        stmt = (
+            sa.select(wf_statements.c.record_id, wf_statements.c.text,
+                      wf_statements.c.language, wf_statements.c.created_at)
+            .where(wf_statements.c.record_id.in_(ids))
+            .order_by(wf_statements.c.id)
+        )  # fmt: skip
+        found: dict[int, list[StatementView]] = {}
+        with read_transaction(self.engine) as conn:
+            for row in conn.execute(stmt):
+                view = StatementView(row.text, row.language, row.created_at)
+                found.setdefault(row.record_id, []).append(view)
+        return found
+
     def public_view(self, subject: Subject) -> SubjectView:
         """What anyone may see of ``subject`` today (no audit: nothing non-public is read)."""
         records = self.store.records_of(subject.id)
         return subject_view(
             self.catalog, subject, records, self._sources_for(r.source_id for r in records),
-            audience="public", today=self.clock.today(),
+            audience="public", today=self.clock.today(), statements=self.statements(records),
         )  # fmt: skip
 
     def disclosed_view(self, actor: Actor, subject: Subject, purpose: str | None) -> SubjectView:
@@ -137,6 +168,7 @@ class Access:
             self.catalog, subject, records, self._sources_for(r.source_id for r in records),
             audience=audience, today=self.clock.today(),
             purpose=grant.purpose if audience == "agency" else None,
+            statements=self.statements(records),
         )  # fmt: skip
 
     def own_view(self, actor: Actor) -> SubjectView:
@@ -162,6 +194,28 @@ class Access:
             detail={"after_seq": after_seq, "limit": limit},
         )  # fmt: skip
         return self.audit.export(after_seq=after_seq, limit=limit, subject_id=subject_id)
+
+    def own_cases(self, actor: Actor) -> list[Case]:
+        """The signed-in subject's procedures (objections, repairs, listings) with deadlines."""
+        self.guard(actor, Action.READ_CASES, subject_id=actor.subject_id)
+        return self.due_process.cases(subject_id=actor.subject_id)
+
+    def file_objection(
+        self, actor: Actor, record_id: int, grounds: str, statement: str | None = None
+    ) -> Case:
+        """The subject contests one of its own records; the record is inert at once.
+
+        A record that does not exist is refused like someone else's (and logged),
+        so record ids cannot be probed through this door.
+        """
+        try:
+            owner: int | None = self.store.get_record(record_id).subject_id
+        except NotFoundError:
+            owner = None
+        self.guard(actor, Action.FILE_OBJECTION, subject_id=owner, detail={"record_id": record_id})
+        return self.due_process.file_objection(
+            record_id, actor=actor.name, grounds=grounds, statement=statement or None
+        )
 
     def search(self, query: str, *, limit: int = 20, offset: int = 0) -> SearchResult:
         """Public search (organisations only)."""

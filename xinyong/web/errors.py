@@ -21,7 +21,9 @@ from xinyong.access import (
     ForbiddenError,
     InvalidInputError,
 )
+from xinyong.ledger import NotFoundError
 from xinyong.web.render import error_response
+from xinyong.workflows import WorkflowError
 
 _STATUS = {
     AuthenticationError: 401,
@@ -85,6 +87,17 @@ async def _access(request: Request, exc: Exception) -> Response:
     return response
 
 
+async def _workflow(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, WorkflowError)
+    if isinstance(exc, NotFoundError):
+        return error_response(request, 404, "not_found", str(exc))
+    return error_response(request, 409, "procedure", str(exc))
+
+
+async def _not_found(request: Request, exc: Exception) -> Response:
+    return error_response(request, 404, "not_found", str(exc))
+
+
 async def _unexpected(request: Request, exc: Exception) -> Response:
     return error_response(request, 500, "internal", "internal error: the operator has the log")
 
@@ -94,4 +107,6 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation)
     app.add_exception_handler(HTTPException, _http)
     app.add_exception_handler(AccessError, _access)
+    app.add_exception_handler(WorkflowError, _workflow)
+    app.add_exception_handler(NotFoundError, _not_found)
     app.add_exception_handler(Exception, _unexpected)

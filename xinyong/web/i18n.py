@@ -94,6 +94,42 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "me.action": ("操作", "Action"),
     "me.outcome": ("结果", "Outcome"),
     "me.no_log": ("暂无记录。", "Nothing yet."),
+    "me.cases": ("我的异议、修复与列入程序", "Your objections, repairs and listing procedures"),
+    "me.no_cases": ("暂无程序。", "No procedures."),
+    "case.kind": ("程序", "Procedure"),
+    "case.state": ("状态", "State"),
+    "case.opened": ("受理日期", "Opened"),
+    "case.due": ("期限", "Deadline"),
+    "case.record": ("记录", "Record"),
+    "objection.open": ("对此记录提出异议", "Object to this record"),
+    "objection.grounds": ("异议理由（必填）", "Grounds (required)"),
+    "objection.statement": (
+        "情况说明（可选，将随记录展示）",
+        "Statement (optional, shown with the record)",
+    ),
+    "objection.button": ("提交异议", "File objection"),
+    "record.statements": ("主体说明", "The subject's statement"),
+    "value.active": ("有效", "active"),
+    "value.withdrawn": ("已撤销", "withdrawn"),
+    "value.repaired": ("已修复", "repaired"),
+    "value.expired": ("已到期", "expired"),
+    "value.objection": ("异议", "objection"),
+    "value.repair": ("信用修复", "credit repair"),
+    "value.listing": ("列入名单", "listing"),
+    "value.verifying": ("核查中", "being verified"),
+    "value.escalated": ("已督办", "escalated"),
+    "value.confirmed": ("维持", "confirmed"),
+    "value.corrected": ("已更正", "corrected"),
+    "value.department_reply": ("部门答复", "department's reply"),
+    "value.granted": ("准许", "granted"),
+    "value.denied": ("拒绝", "refused"),
+    "value.read_records": ("查看记录", "read records"),
+    "value.read_access_log": ("查看查询记录", "read the access log"),
+    "value.read_cases": ("查看程序", "read procedures"),
+    "value.file_objection": ("提出异议", "filed an objection"),
+    "value.sign_in": ("登录", "signed in"),
+    "value.activate": ("开通账户", "opened the account"),
+    "value.issue_activation": ("签发开通码", "issued an activation code"),
     "error.title": ("出错了", "Something went wrong"),
     "error.field": ("字段", "Field"),
     "home.lead": (
@@ -113,6 +149,20 @@ def translator(lang: str) -> Callable[[str], str]:
         return pair[index] if pair else key
 
     return t
+
+
+def value_in(lang: str) -> Callable[[str | None], str]:
+    """``tv(code)``: the wording of a status, step or outcome code, or the code itself."""
+    t = translator(lang)
+
+    def tv(code: str | None) -> str:
+        if not code:
+            return ""
+        key = f"value.{code}"
+        found = t(key)
+        return code if found == key else found
+
+    return tv
 
 
 def label_in(lang: str) -> Callable[[Label | None], str]:

@@ -17,7 +17,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from xinyong.web.i18n import DEFAULT_LANGUAGE, LANGUAGES, label_in, translator
+from xinyong.web.i18n import DEFAULT_LANGUAGE, LANGUAGES, label_in, translator, value_in
 from xinyong.web.security import CSRF_COOKIE, CSRF_FIELD, csrf_token, is_secure
 
 LANG_COOKIE = "xy_lang"
@@ -90,6 +90,7 @@ def html_response(
         lang=lang,
         t=translator(lang),
         label=label_in(lang),
+        tv=value_in(lang),
         switch_url=request.url.path + "?" + "&".join(f"{k}={v}" for k, v in _quoted(query)),
         csrf_field=CSRF_FIELD,
         csrf=lambda: csrf_token(request),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class _Model(BaseModel):
@@ -38,6 +38,13 @@ class PublicityOut(_Model):
     ends: str | None
     published: bool
     regime: str | None
+    repairable_from: str | None
+
+
+class StatementOut(_Model):
+    text: str
+    language: str
+    created_at: str
 
 
 class RecordOut(_Model):
@@ -53,6 +60,7 @@ class RecordOut(_Model):
     status: str
     under_verification: bool
     publicity: PublicityOut | None
+    statements: list[StatementOut]
     fields: list[FieldOut]
 
 
@@ -140,7 +148,7 @@ class ErrorOut(_Model):
 
 
 class ActivationIn(_Model):
-    subject_code: str
+    subject_code: str = Field(min_length=1, max_length=64)
 
 
 class ActivationOut(_Model):
@@ -149,8 +157,8 @@ class ActivationOut(_Model):
 
 
 class ApiKeyIn(_Model):
-    agency: str
-    purposes: list[str]
+    agency: str = Field(min_length=1, max_length=64)
+    purposes: list[str] = Field(max_length=20)
 
 
 class ApiKeyOut(_Model):
@@ -158,6 +166,27 @@ class ApiKeyOut(_Model):
     agency: str
     purposes: list[str]
     token: str
+
+
+class CaseOut(_Model):
+    id: int
+    kind: str
+    state: str
+    record_id: int | None
+    opened_on: str | None
+    due_on: str | None
+    due_for: str | None
+    open: bool
+
+
+class CasesOut(_Model):
+    items: list[CaseOut]
+
+
+class ObjectionIn(_Model):
+    record_id: int = Field(ge=1, le=2**62)
+    grounds: str = Field(min_length=1, max_length=4000)
+    statement: str | None = Field(default=None, max_length=4000)
 
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {

@@ -13,6 +13,7 @@ from xinyong.access import AuditEntry, Hit, RecordView, SearchResult, SubjectVie
 from xinyong.catalog import Catalog, Label
 from xinyong.ingest.report import SourceQuality
 from xinyong.ledger import Source
+from xinyong.workflows import Case
 
 
 def label(value: Label) -> dict[str, str]:
@@ -54,7 +55,12 @@ def record(view: RecordView) -> dict[str, Any]:
             "ends": _date(window.ends),
             "published": window.published,
             "regime": window.regime,
+            "repairable_from": _date(window.repairable_from),
         },
+        "statements": [
+            {"text": st.text, "language": st.language, "created_at": st.created_at.isoformat()}
+            for st in view.statements
+        ],
         "fields": [
             {
                 "name": f.name,
@@ -127,3 +133,17 @@ def source(value: Source, quality: SourceQuality | None) -> dict[str, Any]:
 def audit_entry(entry: AuditEntry) -> dict[str, Any]:
     """One audit entry (the subject sees its own; auditors see all)."""
     return entry.as_dict()
+
+
+def case(value: Case) -> dict[str, Any]:
+    """One of the subject's procedures, with its deadline."""
+    return {
+        "id": value.id,
+        "kind": value.kind.value,
+        "state": value.state.value,
+        "record_id": value.record_id,
+        "opened_on": _date(value.opened_on),
+        "due_on": _date(value.due_on),
+        "due_for": value.due_for,
+        "open": value.is_open,
+    }

@@ -115,12 +115,34 @@ def me(
     """Everything held about the signed-in subject, and who looked at it."""
     view = state.access.own_view(actor)
     assert actor.subject_id is not None
+    cases = state.access.own_cases(actor)
     per_page = 50
     log = state.access.access_log(actor, actor.subject_id, limit=per_page,
                                   offset=(page - 1) * per_page)  # fmt: skip
     data = {
         "subject": shape.subject(view),
+        "cases": [shape.case(c) for c in cases],
         "access_log": [shape.audit_entry(e) for e in log],
         "page": page,
     }
-    return respond(request, data, "me.html", {"view": view, "log": log, "page": page})
+    context = {
+        "view": view, "log": log, "page": page, "cases": cases, "objection_forms": True,
+        "purposes": state.catalog.purposes,
+    }  # fmt: skip
+    return respond(request, data, "me.html", context)
+
+
+@router.post("/me/objections")
+def file_objection(
+    request: Request,
+    state: State,
+    actor: CurrentActor,
+    record_id: Annotated[int, Form(ge=1, le=2**62)],
+    grounds: Annotated[str, Form(min_length=1, max_length=4000)],
+    statement: Annotated[str, Form(max_length=4000)] = "",
+    csrf_token: Annotated[str, Form(max_length=128)] = "",
+) -> Response:
+    """Object to one of your own records; back to your page with the record marked."""
+    _check_csrf(request, csrf_token)
+    state.access.file_objection(actor, record_id, grounds, statement or None)
+    return RedirectResponse(f"/me#record-{record_id}", status_code=303)

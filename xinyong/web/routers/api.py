@@ -135,6 +135,23 @@ def my_access_log(
     )
 
 
+@router.get("/me/cases", responses=_ok(schemas.CasesOut))
+def my_cases(request: Request, state: State, actor: CurrentActor) -> Response:
+    """The signed-in subject's objections, repairs and listing procedures, with deadlines."""
+    cases = state.access.own_cases(actor)
+    return json_response(request, {"items": [shape.case(c) for c in cases]})
+
+
+@router.post("/me/objections", status_code=201, responses=_ok(schemas.CaseOut))
+def file_objection(
+    request: Request, body: schemas.ObjectionIn, state: State, actor: CurrentActor
+) -> Response:
+    """Object to one of your own records: it is marked under verification at once."""
+    _require_csrf_for_cookie_auth(request)
+    case = state.access.file_objection(actor, body.record_id, body.grounds, body.statement)
+    return json_response(request, shape.case(case), status=201)
+
+
 @router.get("/audit", responses=_ok(schemas.AuditPage))
 def export_audit(
     request: Request,
