@@ -134,3 +134,19 @@ def test_cli_evaluate_writes_sorted_jsonl_and_compares(store: Store, tmp_path: P
     bad = CliRunner().invoke(app, ["evaluate", "--engine", "nope"], env=env)
     assert bad.exit_code == 1
     assert "unknown engine 'nope'" in bad.output
+
+
+def test_a_proposal_in_a_case_is_neither_repeated_nor_superseded(store: Store) -> None:
+    world = World(store)
+    subject = world.org()
+    record = world.penalty(subject, days_ago(30), ["licence_revocation"])
+    evaluate_subject(store, subject.id, as_of=AS_OF)
+    with store.engine.begin() as conn:
+        conn.execute(proposals.update().values(status="case_opened"))
+    again = evaluate(store, as_of=AS_OF, subject_ids=[subject.id])
+    assert all(r.counts["new"] == 0 for r in again)
+    store.withdraw_record(record, reason="decision revoked")
+    evaluate_subject(store, subject.id, as_of=AS_OF)
+    with store.engine.connect() as conn:
+        statuses = conn.execute(sa.select(proposals.c.status)).scalars().all()
+    assert set(statuses) == {"case_opened"}, "the workflow, not the rules, closes a case"

@@ -30,6 +30,10 @@ def _explain(report: DemoReport) -> str:
         f"  ledger:    {stats.events:,} hash-chained events from {stats.sources} sources; "
         + ("chain intact" if report.verify.ok else f"CHAIN BROKEN: {report.verify.reason}"),
         f"  head:      {report.verify.head}",
+        "  rules:     "
+        + "; ".join(f"{e['policy']} {e['proposals']:,} proposals" for e in report.evaluations),
+        f"  cases:     {len(report.cases.get('cases', {}))} demo cases through notice, objection, "
+        "repair and expiry",
         "",
         "Explore it (XINYONG_HOME selects the store):",
     ]
@@ -41,6 +45,9 @@ def _explain(report: DemoReport) -> str:
         "  .venv/bin/xinyong catalog show administrative_penalty",
         "  .venv/bin/xinyong sources report",
         "  .venv/bin/xinyong verify",
+        "  .venv/bin/xinyong policies",
+        f"  .venv/bin/xinyong evaluate --as-of 2026-06-30 --subject {example}",
+        "  .venv/bin/xinyong case list",
     ]
     if rejects:
         lines.append(f"  less {rejects}        # rejected rows with their reasons")
@@ -74,6 +81,8 @@ def demo(
                     "chain_ok": report.verify.ok,
                     "head": str(report.verify.head),
                     "examples": [code for code, _, _ in report.examples],
+                    "evaluations": report.evaluations,
+                    "cases": report.cases,
                 },
                 ensure_ascii=False,
             )

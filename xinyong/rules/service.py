@@ -5,8 +5,10 @@ for the due-process workflow to act on; nothing here puts anyone on a list. A
 proposal already pending from an earlier run (same policy version, rule, subject,
 outcome and records) is not stored twice; a pending proposal of the same policy
 that no longer fires for a subject in the run's scope is marked ``superseded``.
-The run's sorted JSON lines are hashed into its ``digest``: the same policy version
-over the same data as of the same date gives the same digest on any engine.
+A proposal a person already handles (a case was opened, or it was decided) is not
+proposed again for the same records. The run's sorted JSON lines are hashed into its
+``digest``: the same policy version over the same data as of the same date gives the
+same digest on any engine.
 
 The grade a subject holds under a grading policy is the latest ``grade`` proposal of
 that policy that the workflow marked ``in_force`` (the default grade otherwise);
@@ -177,15 +179,17 @@ def _store_run(
     """Write the run and its new proposals; supersede pending ones that no longer fire."""
     p = proposals.c
     policy = run.policy
-    pending_stmt = sa.select(p.id, p.fingerprint, p.subject_id).where(
-        p.policy_id == policy.id, p.status == PROPOSED
+    # A proposal a person is already handling (or has decided) is not proposed again;
+    # only proposals still waiting can be superseded.
+    known_stmt = sa.select(p.id, p.fingerprint, p.status).where(
+        p.policy_id == policy.id, p.status != SUPERSEDED
     )
     if subject_ids is not None:
-        pending_stmt = pending_stmt.where(p.subject_id.in_(list(subject_ids)))
-    pending = {row.fingerprint: row.id for row in conn.execute(pending_stmt)}
-    fresh = [x for x in run.proposals if x.fingerprint not in pending]
+        known_stmt = known_stmt.where(p.subject_id.in_(list(subject_ids)))
+    known = {row.fingerprint: (row.id, row.status) for row in conn.execute(known_stmt)}
+    fresh = [x for x in run.proposals if x.fingerprint not in known]
     keep = {x.fingerprint for x in run.proposals}
-    stale = [pid for fp, pid in pending.items() if fp not in keep]
+    stale = [pid for fp, (pid, status) in known.items() if status == PROPOSED and fp not in keep]
     run_id = counters.reserve(conn, "ledger.evaluation_runs", 1)[0]
     run.counts = {
         "new": len(fresh),
