@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from xinyong.catalog import Catalog, FieldSpec, Label, PublicityError, UnknownItemError
-from xinyong.ledger import NATURAL_PERSON, Record, Source, Subject
-from xinyong.workflows.publicity import shown_publicly, window_for
+from xinyong.ledger import NATURAL_PERSON, Record, RecordStatus, Source, Subject
+from xinyong.workflows.publicity import Window, shown_publicly, window_for
 
 
 @dataclass(frozen=True)
@@ -95,18 +95,38 @@ class SubjectView:
         return [(cid, label, items) for cid, (label, items) in groups.items()]
 
 
-def publicity_of(catalog: Catalog, record: Record) -> Publicity | None:
-    """The record's publicity window (the workflows' one truth), or ``None`` if unknown."""
+def _window(catalog: Catalog, record: Record) -> Window | None:
     try:
-        window = window_for(catalog, record)
+        return window_for(catalog, record)
     except PublicityError:  # no regime covers its decision date: unknown, so not public
         return None
-    if window.period is None or window.starts_on is None:
+
+
+def _publicity(window: Window | None) -> Publicity | None:
+    if window is None or window.period is None or window.starts_on is None:
         return None
     return Publicity(
         window.starts_on, window.last_day, window.published, window.period.regime,
         window.repairable_from,
     )  # fmt: skip
+
+
+def publicity_of(catalog: Catalog, record: Record) -> Publicity | None:
+    """The record's publicity window (the workflows' one truth), or ``None`` if unknown."""
+    return _publicity(_window(catalog, record))
+
+
+def _shown(
+    catalog: Catalog, kind: str, record: Record, window: Window | None, today: dt.date
+) -> bool:
+    # shown_publicly() with the window computed once per record and page.
+    if record.status is not RecordStatus.ACTIVE or window is None:
+        return False
+    try:
+        public = catalog.record_type(record.record_type).disclosure.is_public(kind)
+    except UnknownItemError:
+        return False
+    return public and window.open_on(today)
 
 
 def is_published(catalog: Catalog, subject: Subject, record: Record, today: dt.date) -> bool:
@@ -122,10 +142,15 @@ def _kind_label(catalog: Catalog, kind: str) -> Label:
     return found.label if found is not None else Label(kind, kind)
 
 
+_ENUM_LABELS: dict[int, dict[str, Label | None]] = {}
+
+
 def _enum_labels(spec: FieldSpec, value: Any) -> tuple[Label, ...]:
     if not spec.values:
         return ()
-    known = {v.value: v.label for v in spec.values}
+    known = _ENUM_LABELS.get(id(spec))
+    if known is None:  # catalogs are loaded once and live as long as the process
+        known = _ENUM_LABELS[id(spec)] = {v.value: v.label for v in spec.values}
     values = value if isinstance(value, list | tuple) else [value]
     return tuple(known.get(v) or Label(str(v), str(v)) for v in values)
 
@@ -138,8 +163,13 @@ def record_view(
     subject_kind: str,
     purpose: str | None = None,
     statements: Sequence[StatementView] = (),
+    publicity: Publicity | None = None,
 ) -> RecordView | None:
-    """``record`` as ``audience`` may see it, or ``None`` if it may see none of it."""
+    """``record`` as ``audience`` may see it, or ``None`` if it may see none of it.
+
+    ``publicity`` is the record's window (:func:`publicity_of`), passed in because
+    the caller has usually computed it already to decide whether to show the record.
+    """
     try:
         rt = catalog.record_type(record.record_type)
         visible = catalog.fields_visible_to(record.record_type, audience, purpose, subject_kind)
@@ -161,7 +191,7 @@ def record_view(
         decision_date=record.decision_date,
         status=record.status.value,
         disputed=record.disputed,
-        publicity=publicity_of(catalog, record),
+        publicity=publicity,
         fields=tuple(
             FieldView(f.name, f.label, value, _enum_labels(f, value))
             for f in visible
@@ -189,11 +219,12 @@ def subject_view(
     """
     views = []
     for record in records:
-        if audience == "public" and not is_published(catalog, subject, record, today):
+        window = _window(catalog, record)
+        if audience == "public" and not _shown(catalog, subject.kind, record, window, today):
             continue
         said = (statements or {}).get(record.id, ())
         view = record_view(catalog, record, sources.get(record.source_id), audience,
-                           subject.kind, purpose, said)  # fmt: skip
+                           subject.kind, purpose, said, _publicity(window))  # fmt: skip
         if view is not None:
             views.append(view)
     person = subject.kind == NATURAL_PERSON

@@ -1,5 +1,9 @@
 """Per-application state and the request dependencies every router uses.
 
+Dependencies are ``async`` so that cheap reads never hop to the thread pool
+(the hop costs more than the read); handlers that hash passwords or walk many
+rows stay ``def`` and run in the pool.
+
 The actor comes from an API key (``Authorization: Bearer xy_...``) or a
 session cookie, never from a parameter. A bad API key is an error at once; a
 stale session cookie only means "public" (the cookie is cleared), and any
@@ -34,18 +38,18 @@ class WebState:
     sign_in_limit: RateLimiter
 
 
-def web_state(request: Request) -> WebState:
+async def web_state(request: Request) -> WebState:
     """The application's :class:`WebState`."""
     state: WebState = request.app.state.web
     return state
 
 
-def current_actor(request: Request) -> Actor:
+async def current_actor(request: Request) -> Actor:
     """Who is asking (dependency); also kept on ``request.state`` for templates."""
     cached: Actor | None = getattr(request.state, "actor", None)
     if cached is not None:
         return cached
-    access = web_state(request).access
+    access = request.app.state.web.access
     actor = PUBLIC
     auth = request.headers.get("authorization", "")
     if auth:

@@ -17,7 +17,13 @@ from xinyong.access import Action, Actor, Audience
 from xinyong.ingest.report import source_quality
 from xinyong.web import schemas, shape
 from xinyong.web.render import json_response
-from xinyong.web.routers.common import MAX_PAGE, MAX_PER_PAGE, subject_or_404, view_for
+from xinyong.web.routers.common import (
+    MAX_PAGE,
+    MAX_PER_PAGE,
+    snapshot_or_404,
+    subject_or_404,
+    view_for,
+)
 from xinyong.web.security import CSRF_HEADER, csrf_ok
 from xinyong.web.state import (
     SESSION_COOKIE,
@@ -52,17 +58,17 @@ def _require_csrf_for_cookie_auth(request: Request) -> None:
 
 
 @router.get("/subjects/{code}", responses=_ok(schemas.SubjectOut))
-def get_subject(
+async def get_subject(
     request: Request, code: str, state: State, actor: CurrentActor, purpose: Purpose = None
 ) -> Response:
     """A subject and its records, as the caller's audience (and purpose) may see them."""
-    subject = subject_or_404(state.access, code)
-    view = view_for(state.access, actor, subject, purpose or purpose_of(request))
+    snap = snapshot_or_404(state.access, code)
+    view = view_for(state.access, actor, snap, purpose or purpose_of(request))
     return json_response(request, shape.subject(view))
 
 
 @router.get("/subjects/{code}/records", responses=_ok(schemas.RecordPage))
-def get_records(
+async def get_records(
     request: Request,
     code: str,
     state: State,
@@ -75,8 +81,8 @@ def get_records(
     under_verification: bool | None = None,
 ) -> Response:
     """A page of a subject's records, filtered by category, type or verification mark."""
-    subject = subject_or_404(state.access, code)
-    view = view_for(state.access, actor, subject, purpose or purpose_of(request))
+    snap = snapshot_or_404(state.access, code)
+    view = view_for(state.access, actor, snap, purpose or purpose_of(request))
     chosen = [
         r for r in view.records
         if (category is None or r.category == category)
@@ -86,14 +92,14 @@ def get_records(
     start = (page - 1) * per_page
     items = [shape.record(r) for r in chosen[start : start + per_page]]
     data = {
-        "subject": subject.code, "page": page, "per_page": per_page, "total": len(chosen),
+        "subject": snap.subject.code, "page": page, "per_page": per_page, "total": len(chosen),
         "has_more": start + per_page < len(chosen), "items": items,
     }  # fmt: skip
     return json_response(request, data)
 
 
 @router.get("/search", responses=_ok(schemas.SearchOut))
-def search(
+async def search(
     request: Request,
     state: State,
     q: Annotated[str, Query(min_length=1, max_length=200)],

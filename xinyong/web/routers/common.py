@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import HTTPException, Request
 
 from xinyong.access import Access, Actor, Audience, SubjectView
+from xinyong.access.service import Snapshot
 from xinyong.ledger import Subject
 
 MAX_PAGE = 1000
@@ -24,13 +25,21 @@ def subject_or_404(access: Access, code: str) -> Subject:
     return found
 
 
-def view_for(access: Access, actor: Actor, subject: Subject, purpose: str | None) -> SubjectView:
+def snapshot_or_404(access: Access, code: str) -> Snapshot:
+    """The organisation with ``code`` and its records, read in one transaction."""
+    found = access.snapshot_by_code(strip_json(code))
+    if found is None:
+        raise HTTPException(404, f"no organisation is registered under code {strip_json(code)}")
+    return found
+
+
+def view_for(access: Access, actor: Actor, subject: Snapshot, purpose: str | None) -> SubjectView:
     """The richest view ``actor`` may have of ``subject``; non-public views are guarded.
 
     Agencies and explicit purposes go through the gate (and its log); a subject
     sees its own record in full; everyone else gets the public view.
     """
-    own = actor.audience is Audience.SUBJECT and actor.subject_id == subject.id
+    own = actor.audience is Audience.SUBJECT and actor.subject_id == subject.subject.id
     if actor.audience is Audience.AGENCY or purpose is not None or own:
         return access.disclosed_view(actor, subject, purpose)
     return access.public_view(subject)

@@ -11,7 +11,7 @@ from xinyong.access import Actor
 from xinyong.ingest.report import source_quality
 from xinyong.web import shape
 from xinyong.web.render import respond
-from xinyong.web.routers.common import MAX_PAGE, subject_or_404, view_for
+from xinyong.web.routers.common import MAX_PAGE, snapshot_or_404, view_for
 from xinyong.web.state import WebState, current_actor, limit, purpose_of, web_state
 
 router = APIRouter(include_in_schema=False)
@@ -22,7 +22,7 @@ CurrentActor = Annotated[Actor, Depends(current_actor)]
 
 @router.get("/")
 @router.get("/index.json")
-def home(request: Request, state: State, actor: CurrentActor) -> Response:
+async def home(request: Request, state: State, actor: CurrentActor) -> Response:
     """The search box and what the platform offers."""
     data = {
         "search": "/search",
@@ -35,7 +35,7 @@ def home(request: Request, state: State, actor: CurrentActor) -> Response:
 
 @router.get("/search")
 @router.get("/search.json")
-def search_page(
+async def search_page(
     request: Request,
     state: State,
     actor: CurrentActor,
@@ -52,10 +52,10 @@ def search_page(
 
 
 @router.get("/subjects/{code}")
-def subject_page(request: Request, code: str, state: State, actor: CurrentActor) -> Response:
+async def subject_page(request: Request, code: str, state: State, actor: CurrentActor) -> Response:
     """A subject's page: registration basics and public records by category."""
-    subject = subject_or_404(state.access, code)
-    view = view_for(state.access, actor, subject, purpose_of(request))
+    snap = snapshot_or_404(state.access, code)
+    view = view_for(state.access, actor, snap, purpose_of(request))
     return respond(request, shape.subject(view), "subject.html", {"view": view})
 
 

@@ -1,0 +1,243 @@
+"""Serving speed: the public subject JSON of ``xinyong serve`` against datasette, same run.
+
+Both servers read the same SQLite file: xinyong answers
+``GET /api/v1/subjects/{code}`` (the subject with its public records, shaped by
+the catalog), datasette answers ``GET /{db}/records.json?subject_id=N&_shape=array``
+(the same subject's raw record rows, no disclosure rules), which is the least a
+general SQLite server has to do for the same page. The load is 64 keep-alive
+connections over loopback, rotating over sample subjects; ``wrk`` is used when it is
+installed, otherwise a small asyncio load generator in its own process (it takes a
+core from the servers, so its figures are a lower bound). Search p95 is measured
+the same way on ``/api/v1/search``.
+
+Usage::
+
+    python bench/serve.py                      # a demo region (2,000 organisations), 5 s runs
+    python bench/serve.py --home PATH          # an existing store (XINYONG_HOME) instead
+    python bench/serve.py --entities 20000 --records 200000 --seconds 10 --workers 2
+
+A run this short on a shared machine is an indication, not a measurement; the
+figures the issue asks for need a dedicated machine and a store of a million subjects.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import shutil
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+CONNECTIONS = 64
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def wait_for(port: int, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"nothing listens on port {port}")
+
+
+def samples(db: Path, count: int) -> list[tuple[str, int]]:
+    """(code, subject id) of organisations with records, a fixed random sample."""
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
+        rows = conn.execute(
+            "SELECT s.code, s.id FROM subjects s WHERE s.code IS NOT NULL AND EXISTS "
+            "(SELECT 1 FROM records r WHERE r.subject_id = s.id) ORDER BY s.id"
+        ).fetchall()
+    random.Random(7).shuffle(rows)
+    return [(code, sid) for code, sid in rows[:count]]
+
+
+async def _body(reader: asyncio.StreamReader, head: bytes) -> None:
+    """Read one response body: Content-Length or chunked."""
+    for line in head.split(b"\r\n"):
+        if line.startswith(b"content-length:"):
+            await reader.readexactly(int(line.split(b":", 1)[1]))
+            return
+    while True:  # chunked
+        size = int((await reader.readuntil(b"\r\n")).strip() or b"0", 16)
+        await reader.readexactly(size + 2)
+        if size == 0:
+            return
+
+
+async def _worker(port: int, paths: list[str], stop: float, latencies: list[float]) -> int:
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    errors, i = 0, random.randrange(len(paths))
+    while time.perf_counter() < stop:
+        path = paths[i % len(paths)]
+        i += 1
+        started = time.perf_counter()
+        writer.write(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode())
+        head = await reader.readuntil(b"\r\n\r\n")
+        status = int(head.split(b" ", 2)[1])
+        await _body(reader, head.lower())
+        latencies.append(time.perf_counter() - started)
+        errors += status != 200
+    writer.close()
+    return errors
+
+
+async def _load(port: int, paths: list[str], seconds: float) -> dict[str, Any]:
+    latencies: list[float] = []
+    stop = time.perf_counter() + seconds
+    started = time.perf_counter()
+    errors = await asyncio.gather(
+        *(_worker(port, paths, stop, latencies) for _ in range(CONNECTIONS))
+    )
+    elapsed = time.perf_counter() - started
+    ordered = sorted(latencies)
+    return {
+        "requests": len(ordered),
+        "rps": len(ordered) / elapsed,
+        "p50_ms": 1000 * ordered[len(ordered) // 2],
+        "p95_ms": 1000 * ordered[int(len(ordered) * 0.95)],
+        "p99_ms": 1000 * ordered[int(len(ordered) * 0.99)],
+        "non_200": sum(errors),
+    }
+
+
+def load(port: int, paths: list[str], seconds: float) -> dict[str, Any]:
+    """Drive ``paths`` round-robin with 64 connections for ``seconds`` (own process)."""
+    code = (
+        "import asyncio, json, sys; sys.path.insert(0, sys.argv[1]); import serve; "
+        "print(json.dumps(asyncio.run(serve._load(int(sys.argv[2]), json.loads(sys.argv[3]), "
+        "float(sys.argv[4])))))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(Path(__file__).parent), str(port), json.dumps(paths),
+         str(seconds)],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    if out.returncode:
+        raise RuntimeError(f"load generator failed: {out.stderr[-2000:]}")
+    result: dict[str, Any] = json.loads(out.stdout)
+    result["generator"] = "asyncio"
+    return result
+
+
+def wrk_load(port: int, path: str, seconds: float) -> dict[str, Any]:
+    """One URL through ``wrk`` (64 connections, 2 threads)."""
+    out = subprocess.run(
+        ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency",
+         f"http://127.0.0.1:{port}{path}"],
+        check=True, capture_output=True, text=True,
+    ).stdout  # fmt: skip
+    figures: dict[str, Any] = {"generator": "wrk"}
+    for line in out.splitlines():
+        parts = line.split()
+        if line.startswith("Requests/sec:"):
+            figures["rps"] = float(parts[1])
+        elif parts[:1] in (["50%"], ["99%"]):
+            value = parts[1]
+            ms = float(value[:-2]) if value.endswith("ms") else float(value[:-1]) * 1000
+            figures[f"p{parts[0][:-1]}_ms"] = ms
+    return figures
+
+
+def run(port: int, paths: list[str], seconds: float) -> dict[str, Any]:
+    if shutil.which("wrk") and len(paths) == 1:
+        return wrk_load(port, paths[0], seconds)
+    return load(port, paths, seconds)
+
+
+def start(cmd: list[str], env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for(port)
+    except RuntimeError:
+        proc.kill()
+        raise
+    return proc
+
+
+def prepare(args: argparse.Namespace) -> Path:
+    if args.home:
+        return Path(args.home)
+    from xinyong.demo import DemoOptions, run_demo
+    from xinyong.settings import Settings
+
+    home = Path(tempfile.mkdtemp(prefix="xinyong-bench-serve-"))
+    run_demo(Settings(home=home), DemoOptions(entities=args.entities, records=args.records))
+    return home
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--home", help="an existing store's XINYONG_HOME")
+    parser.add_argument("--entities", type=int, default=2_000)
+    parser.add_argument("--records", type=int, default=20_000)
+    parser.add_argument("--seconds", type=float, default=5.0)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--subjects", type=int, default=200, help="sample subjects to rotate")
+    args = parser.parse_args()
+
+    home = prepare(args)
+    db = home / "xinyong.sqlite3"
+    picked = samples(db, args.subjects)
+    env = {**os.environ, "XINYONG_HOME": str(home), "XINYONG_SEARCH_PER_MINUTE": "100000000"}
+    bin_dir = Path(sys.executable).parent
+    ours, theirs = free_port(), free_port()
+    servers = [
+        start([str(bin_dir / "xinyong"), "serve", "--port", str(ours),
+               "--workers", str(args.workers)], env, ours),
+        start([str(bin_dir / "datasette"), "serve", "-i", str(db), "--port", str(theirs),
+               "--setting", "num_sql_threads", str(max(3, args.workers * 2))], env, theirs),
+    ]  # fmt: skip
+    try:
+        xinyong = run(ours, [f"/api/v1/subjects/{code}" for code, _ in picked], args.seconds)
+        datasette = run(
+            theirs,
+            [f"/{db.stem}/records.json?subject_id={sid}&_shape=array" for _, sid in picked],
+            args.seconds,
+        )
+        queries = ["拓康", "北京 科技", "商贸", "911101089594066093", "有限公司"]
+        search = run(ours, [f"/api/v1/search?q={quote(q)}" for q in queries], args.seconds)
+    finally:
+        for proc in servers:
+            proc.terminate()
+            proc.wait(10)
+    report = {
+        "store": str(db),
+        "workers": args.workers,
+        "connections": CONNECTIONS,
+        "seconds": args.seconds,
+        "subject_json": xinyong,
+        "datasette_records_json": datasette,
+        "ratio_rps": xinyong["rps"] / datasette["rps"],
+        "search": search,
+        "targets": {"rps": 3000, "p99_ms": 25, "ratio": 1.5, "search_p95_ms": 100},
+    }
+    print(json.dumps(report, indent=2, ensure_ascii=False))
+    print(
+        f"subject JSON {xinyong['rps']:.0f} req/s (p99 {xinyong['p99_ms']:.1f} ms), "
+        f"datasette {datasette['rps']:.0f} req/s: ratio {report['ratio_rps']:.2f}; "
+        f"search p95 {search['p95_ms']:.1f} ms",
+        file=sys.stderr,
+    )
+
+
+if __name__ == "__main__":
+    main()
