@@ -189,14 +189,56 @@ def _paths(start: CaseState, goal: CaseState) -> list[list[CaseState]]:
 
 
 def test_every_path_in_the_state_machine_to_in_force_passes_notified() -> None:
+    table = TRANSITIONS[CaseKind.LISTING]
     paths = _paths(CaseState.AWAITING_NOTICE, CaseState.IN_FORCE)
     assert paths  # the goal is reachable at all
     assert all(CaseState.NOTIFIED in p for p in paths)
-    # The only moves into in_force are from notified (window closed) or answered.
-    sources = {
-        s for s, targets in TRANSITIONS[CaseKind.LISTING].items() if CaseState.IN_FORCE in targets
+    # A decision moves into in_force from notified (window closed) or answered; the only
+    # other move into it is back from suspended ...
+    sources = {s for s, targets in table.items() if CaseState.IN_FORCE in targets}
+    assert sources == {CaseState.NOTIFIED, CaseState.ANSWERED, CaseState.SUSPENDED}
+    # ... and suspended is entered from in_force alone, so every path through it has
+    # already been decided after notice and window (resuming decides nothing anew).
+    assert {s for s, targets in table.items() if CaseState.SUSPENDED in targets} == {
+        CaseState.IN_FORCE
     }
-    assert sources == {CaseState.NOTIFIED, CaseState.ANSWERED}
+    through = _paths(CaseState.AWAITING_NOTICE, CaseState.SUSPENDED)
+    assert through
+    assert all(p[-2] is CaseState.IN_FORCE and CaseState.NOTIFIED in p for p in through)
+
+
+def test_only_the_objections_outcome_resumes_a_suspended_listing() -> None:
+    """No person's step moves a listing out of suspended into force (a source-level check).
+
+    ``step`` is the only writer of a case's state; the one call that passes
+    ``state=CaseState.IN_FORCE`` other than the four-eyes decision is in
+    ``resume_dependents``, which runs only in the delivery of a confirmed
+    objection's outcome notice.
+    """
+    import inspect
+
+    from xinyong.workflows import demo, expiry, listing, objections, outbox, repair, service
+
+    found = {}
+    for module in (listing, objections, repair, expiry, outbox, service, demo):
+        text = inspect.getsource(module)
+        found[module.__name__] = text.count("state=CaseState.IN_FORCE")
+    assert found == {
+        "xinyong.workflows.listing": 2,  # decide, resume_dependents
+        "xinyong.workflows.objections": 0,
+        "xinyong.workflows.repair": 0,
+        "xinyong.workflows.expiry": 0,
+        "xinyong.workflows.outbox": 0,
+        "xinyong.workflows.service": 0,
+        "xinyong.workflows.demo": 0,
+    }
+    callers = [
+        m.__name__
+        for m in (objections, repair, expiry, outbox, service, demo)
+        if "resume_dependents(" in inspect.getsource(m)
+    ]
+    assert callers == ["xinyong.workflows.objections"]
+    assert "resume_dependents(" in inspect.getsource(objections.outcome_delivered)
 
 
 def _case_like(state: CaseState, due_on: dt.date | None, hearing: bool) -> object:
@@ -246,14 +288,23 @@ def test_check_decidable_allows_exactly_the_due_process_cases(
     assert allowed is expected
 
 
-OPERATIONS = ("deliver", "respond", "decide_proposer", "decide_reviewer", "travel", "sweep")
+OPERATIONS = (
+    "deliver",
+    "respond",
+    "decide_proposer",
+    "decide_reviewer",
+    "travel",
+    "sweep",
+    "object",
+    "confirm",
+)
 
 
 def test_random_operation_sequences_never_reach_in_force_without_due_process(
     world: World, clock: ManualClock
 ) -> None:
-    """Random interleavings of every operation; whenever a case is in force, check why."""
-    reached = 0
+    """Random interleavings of every operation, objections included; check every state."""
+    reached = resumed = 0
     day = DELIVERED
     clock.travel(day)
     for seed in range(8):
@@ -263,7 +314,7 @@ def test_random_operation_sequences_never_reach_in_force_without_due_process(
             world.proposal([record.id]), actor=OFFICER, reason=f"seed {seed}"
         ).id
         opened_on = day
-        for _ in range(12):
+        for _ in range(20):
             op = rng.choice(OPERATIONS)
             try:
                 if op == "deliver":
@@ -277,15 +328,35 @@ def test_random_operation_sequences_never_reach_in_force_without_due_process(
                 elif op == "travel":
                     day += dt.timedelta(days=rng.choice((1, 3, 7)))
                     clock.travel(day)
+                elif op == "object":
+                    world.dp.file_objection(record.id, actor=SUBJECT_ACTOR, grounds="random")
+                elif op == "confirm":
+                    for pending in world.dp.cases(
+                        kind=CaseKind.OBJECTION,
+                        record_id=record.id,
+                        states=(CaseState.VERIFYING, CaseState.ESCALATED),
+                    ):
+                        world.dp.answer_objection(
+                            pending.id, actor="dept:samr", outcome="confirm", reason="checked"
+                        )
                 else:
                     world.dp.sweep()
             except ProcedureError:
                 pass
-            if world.dp.case(case_id).state is CaseState.IN_FORCE:
+            case = world.dp.case(case_id)
+            disputed = world.store.get_record(record.id).disputed
+            if case.state is CaseState.IN_FORCE:
                 _assert_due_process(world, case_id, opened_on)
+                assert not disputed  # never in force on a disputed record
+                assert case.in_effect(day)
                 reached += 1
-                break
-    assert reached >= 2  # the walk does reach "in force", so the checks above ran
+                resumed += "resumed" in [s["step"] for s in world.dp.history(case_id)]
+            elif case.state is CaseState.SUSPENDED:
+                assert disputed
+                assert not case.in_effect(day)
+    # The walks reach "in force" (also by resuming), so the checks above ran.
+    assert reached >= 2
+    assert resumed >= 1
 
 
 def _assert_due_process(world: World, case_id: int, opened_on: dt.date) -> None:
@@ -299,6 +370,16 @@ def _assert_due_process(world: World, case_id: int, opened_on: dt.date) -> None:
     answered = "answered" in names[: names.index("decided")]
     assert answered or dt.date.fromisoformat(decided["on"]) > window_end
     assert opened_on <= window_end
+    # Every later move into in_force is a resumption: by the outbox, when the subject was
+    # told that its objection was confirmed, never by a person.
+    for found in steps[names.index("decided") + 1 :]:
+        payload = found["payload"]
+        if payload.get("to") == "in_force" and payload.get("from") != "in_force":
+            assert (found["step"], found["actor"]) == ("resumed", "system:outbox")
+            assert payload["from"] == "suspended"
+            objection = world.dp.case(payload["objection"])
+            assert (objection.kind, objection.state) == (CaseKind.OBJECTION, CaseState.CONFIRMED)
+            assert world.notice(f"case:{objection.id}:outcome").status == "delivered"
 
 
 def test_record_ids_are_read_from_the_explanation() -> None:

@@ -93,3 +93,35 @@ def test_objection_and_repair_from_the_shell(world: World, clock: ManualClock) -
     assert {n["template"] for n in notices} >= {"objection_outcome", "repair_outcome"}
     contact = _run(world, day, "contact", "set", "pigeon", "1", "x")
     assert contact.exit_code == 2
+
+
+def test_case_list_shows_suspended_listings(world: World, clock: ManualClock) -> None:
+    day = dt.date(2025, 1, 24)
+    clock.travel(day)
+    record = world.penalty(dt.date(2025, 1, 6), tier="serious")
+    case = world.dp.open_listing(world.proposal([record.id]), actor="officer:wang", reason="r")
+    world.deliver()
+    world.dp.respond(case.id, actor="subject:a", statement="we disagree")
+    world.dp.decide(case.id, actor="reviewer:li", approve=True, reason="criteria met")
+    listed = _json(_run(world, day, "case", "list", "--kind", "listing"))
+    assert (listed["state"], listed["in_effect"]) == ("in_force", True)
+    later = dt.date(2025, 3, 3)
+    filed = _json(_run(world, later, "objection", "file", str(record.id), "--grounds", "wrong",
+                       "--actor", "subject:a"))  # fmt: skip
+    suspended = _json(_run(world, later, "case", "list", "--state", "suspended", "--open"))
+    assert suspended["id"] == case.id
+    assert (suspended["state"], suspended["in_effect"]) == ("suspended", False)
+    assert suspended["suspended_by"] == [filed["id"]]
+    assert suspended["ends_on"] == "2028-01-23"
+    shown = _json(_run(world, later, "case", "show", str(case.id)))
+    assert [h["step"] for h in shown["history"]][-1] == "suspended"
+    assert {n["template"] for n in shown["notices"]} >= {"listing_suspended"}
+    refused = _run(world, later, "case", "decide", str(case.id), "--approve", "--reason", "x",
+                   "--actor", "reviewer:li")  # fmt: skip
+    assert refused.exit_code == 1
+    assert "suspended: nothing to decide" in refused.output
+    _json(_run(world, later, "objection", "answer", str(filed["id"]), "--outcome", "confirm",
+               "--reason", "checked", "--actor", "dept"))  # fmt: skip
+    _json(_run(world, later, "outbox", "send"))
+    back = _json(_run(world, later, "case", "list", "--kind", "listing", "--state", "in_force"))
+    assert (back["id"], back["in_effect"], back["ends_on"]) == (case.id, True, "2028-01-23")

@@ -24,7 +24,7 @@ from xinyong.calendar import CalendarCoverageError
 from xinyong.clock import clock_from
 from xinyong.ledger import LedgerError, open_store
 from xinyong.settings import SettingsError, load_settings
-from xinyong.workflows import CaseKind, CaseState, DueProcess
+from xinyong.workflows import Case, CaseKind, CaseState, DueProcess
 
 __all__ = ["register"]
 
@@ -97,10 +97,19 @@ def _date(text: str | None, option: str) -> dt.date | None:
         raise _fail(f"{option} must be a date as YYYY-MM-DD, got {text!r}", 2) from None
 
 
-def _with_deadline(dp: DueProcess, case: Any) -> dict[str, Any]:
+def _with_deadline(dp: DueProcess, case: Case) -> dict[str, Any]:
     out: dict[str, Any] = _jsonable(case)
     today = dp.context.today()
     out["overdue"] = case.overdue(today)
+    if case.kind is CaseKind.LISTING:
+        # Whether its measures apply today: never while suspended.
+        out["in_effect"] = case.in_effect(today)
+        if case.state is CaseState.SUSPENDED:
+            out["suspended_by"] = [
+                h.get("objection")
+                for h in case.data.get("suspended_for") or []
+                if isinstance(h, dict)
+            ]
     if case.is_open and case.due_on is not None:
         try:
             out["working_days_left"] = dp.context.calendar.working_days_between(today, case.due_on)
@@ -117,7 +126,12 @@ def case_list(
     subject: Annotated[int | None, typer.Option(help="Only this subject id.")] = None,
     open_only: Annotated[bool, typer.Option("--open", help="Only running cases.")] = False,
 ) -> None:
-    """Cases with their deadlines (due_on, due_for, overdue, working days left)."""
+    """Cases with their deadlines (due_on, due_for, overdue, working days left).
+
+    Listings also say whether they are ``in_effect`` today; a ``suspended`` one
+    (a record it relies on is under objection) is not, and names the objections
+    it waits for in ``suspended_by``.
+    """
     try:
         kinds = None if kind is None else CaseKind(kind)
         states = None if not state else tuple(CaseState(s) for s in state)
@@ -200,7 +214,7 @@ def case_lift(
     reason: Reason,
     actor: Actor = None,
 ) -> None:
-    """End an in-force listing early."""
+    """End an in-force or suspended listing early."""
     with _service() as dp:
         _emit(dp.lift(case_id, actor=actor or _default_actor(), ground=ground, reason=reason))
 
@@ -226,7 +240,10 @@ def objection_file(
     language: Annotated[str, typer.Option(help="zh or en (of the statement).")] = "zh",
     actor: Actor = None,
 ) -> None:
-    """Object to a record: it is marked disputed and unused until the department answers."""
+    """Object to a record: it is marked disputed and unused until the department answers.
+
+    Listings in force that rely on the record are suspended at once.
+    """
     with _service() as dp:
         _emit(
             dp.file_objection(

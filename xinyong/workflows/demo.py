@@ -28,9 +28,9 @@ from xinyong.ledger.model import Record, RecordStatus
 from xinyong.ledger.reads import get_record
 from xinyong.ledger.tables import proposals, records
 from xinyong.workflows.context import Context
-from xinyong.workflows.errors import WorkflowError
+from xinyong.workflows.errors import ProcedureError, WorkflowError
 from xinyong.workflows.listing import record_ids_in
-from xinyong.workflows.model import TRANSITIONS, CaseState
+from xinyong.workflows.model import TRANSITIONS, CaseKind, CaseState
 from xinyong.workflows.repair import check_conditions
 from xinyong.workflows.service import DueProcess
 from xinyong.workflows.transports import Transport
@@ -96,7 +96,7 @@ def seed_cases(
     if any(c.opened_by.startswith("demo:") for c in dp.cases()):
         report.missing = ["(demo cases exist already)"]
         return report
-    props = _proposals(store, as_of, 7, rules_subject_limit)
+    props = _proposals(store, as_of, 8, rules_subject_limit)
     cited = _cited(store, props)
     repairable, refusable = _repair_candidates(dp, store, as_of - dt.timedelta(days=12), cited)
     objected = _records(store, 6, exclude=cited | set(repairable) | {refusable or 0})
@@ -225,6 +225,23 @@ class _Script:
         )
         return case_id
 
+    def suspended(self, case_id: int) -> int:
+        """Object to a record of an in-force listing that no other in-force listing relies on."""
+        others = {
+            rid
+            for c in self.dp.cases(kind=CaseKind.LISTING, states=(CaseState.IN_FORCE,))
+            if c.id != case_id
+            for rid in c.data.get("record_ids", [])
+        }
+        own = [r for r in self.dp.case(case_id).data.get("record_ids", []) if r not in others]
+        if not own:
+            raise ProcedureError(
+                f"case {case_id}: every record it relies on also founds another listing "
+                "in force, which the demo keeps in force"
+            )
+        self.object(own[0], "处罚决定正在行政复议中，认定事实有误")
+        return case_id
+
     def object(self, record_id: int, grounds: str) -> int:
         return self.dp.file_objection(record_id, actor=SUBJECT, grounds=grounds).id
 
@@ -262,6 +279,12 @@ class _Script:
         ):
             if i in p:
                 self.attempt(f"listing:{name}", partial(self.listed, p[i], **kwargs))
+        suspend: int | None = None
+        if 7 in p:
+            try:
+                suspend = self.listed(p[7])
+            except (WorkflowError, ValueError) as exc:
+                self.report.missing.append(f"listing:suspended: {exc}")
         self.at(100)
         if 0 in o:
             self.attempt("objection:escalated", partial(self.object, o[0], "处罚对象认定错误"))
@@ -290,6 +313,8 @@ class _Script:
         self.at(2)
         if 4 in o:
             self.attempt("objection:verifying", partial(self.object, o[4], "非本单位行为"))
+        if suspend is not None:
+            self.attempt("listing:suspended", partial(self.suspended, suspend))
         self.at(0)
         self.dp.sweep(actor="demo:sweep")
         self.deliver()

@@ -37,6 +37,8 @@ class CaseEvent(StrEnum):
     ANSWERED = "answered"  # the subject's statement or hearing request
     DECIDED = "decided"  # four-eyes decision on a listing
     LIFTED = "lifted"  # an in-force listing ended
+    SUSPENDED = "suspended"  # a record the listing relies on came under objection
+    RESUMED = "resumed"  # every such objection ended with the record confirmed
     SET_ASIDE = "set_aside"
     ESCALATED = "escalated"  # a deadline passed in silence
     REPLIED = "replied"  # the department's answer to an objection

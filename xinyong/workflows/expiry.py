@@ -6,7 +6,8 @@ changes nothing. It
 * expires every active record whose maximum publicity period has run out, as a
   ledger ``expired`` event valid from the day after the last day, with the
   regime and tier as its reason (the record leaves public view by itself);
-* lifts in-force listings whose end date has passed;
+* lifts in-force and suspended listings whose end date has passed (a
+  suspension never extends a listing);
 * escalates objections the department did not answer in time (the record
   stays disputed and inert);
 * flags repair cases whose feedback or decision deadline has passed;
@@ -27,7 +28,7 @@ from xinyong.ledger.tables import records
 from xinyong.workflows.cases import find_cases, get_case, step
 from xinyong.workflows.context import Context
 from xinyong.workflows.events import CaseEvent, connection
-from xinyong.workflows.listing import lift_in
+from xinyong.workflows.listing import DECIDED, lift_in
 from xinyong.workflows.model import CaseKind, CaseState
 from xinyong.workflows.objections import escalate_in
 from xinyong.workflows.publicity import window_for
@@ -60,13 +61,14 @@ def sweep(ctx: Context, *, actor: str = "system:sweep") -> SweepReport:
     _expire_records(ctx, actor, today, report)
     with ctx.store.transaction(actor=actor) as tx:
         conn = connection(tx)
-        for case in find_cases(conn, kind=CaseKind.LISTING, states=(CaseState.IN_FORCE,)):
+        for case in find_cases(conn, kind=CaseKind.LISTING, states=DECIDED):
             if case.ends_on is not None and today > case.ends_on:
+                was = "" if case.state is CaseState.IN_FORCE else " (while suspended)"
                 lift_in(
                     tx,
                     get_case(conn, case.id, lock=True),
                     ground="expiry",
-                    reason=f"the listing ended on {case.ends_on}",
+                    reason=f"the listing ended on {case.ends_on}{was}",
                 )
                 report.lifted_listings.append(case.id)
         for case in find_cases(

@@ -8,13 +8,26 @@ The path is fixed (see ``model.TRANSITIONS``)::
                                         \\___________________/
                                                   v
                                    in_force (start, end) | rejected
-                                                  v
+                                     |     ^         |
+            a record relied on comes |     | each such objection ended with
+            under objection          v     | the record confirmed, subject told
+                                   suspended         |
+                                         \\___________|
+                                                     v
                               lifted (expiry, repair, court order, correction)
 
 A decision is refused unless the notice was delivered, the response window
 has closed or the subject's answer is on file, any requested hearing is
 recorded, every record relied on is still active and undisputed, and the
 decider is neither the person who opened the case nor the run that proposed it.
+
+A decided listing relies on records, and a disputed record is inert: when a
+record it relies on comes under objection the listing is suspended (no effect,
+no measure) in the objection's own transaction. It is in force again only
+through the objection's outcome, never by a person's say-so: once no record it
+relies on is disputed any more (each confirmed, and the subject told). A
+correction, withdrawal or repair lifts it instead. Its end date never moves:
+the time suspended is not added.
 """
 
 from __future__ import annotations
@@ -39,6 +52,8 @@ from xinyong.workflows.outbox import queue_notice
 
 LISTING_KINDS = ("list_entry", "grade")
 UNDECIDED = (CaseState.AWAITING_NOTICE, CaseState.NOTIFIED, CaseState.ANSWERED)
+#: Decided and not ended: in force, or suspended while a record it relies on is disputed.
+DECIDED = (CaseState.IN_FORCE, CaseState.SUSPENDED)
 LIFT_GROUNDS = ("expiry", "repair", "court_order", "correction")
 
 
@@ -318,7 +333,8 @@ def decide(
             outcome = f"in force: {case.target}"
             period = f"{today} – {end or '…'}"
             if case.proposal_id is not None:
-                _set_proposal(conn, case.proposal_id, "decided")
+                # The status the rules engine reads as "the grade in force" (rules.service).
+                _set_proposal(conn, case.proposal_id, "in_force")
         queue_notice(
             tx,
             key=f"case:{case_id}:decision",
@@ -344,10 +360,12 @@ def _default_end(ctx: Context, case: Case, today: dt.date) -> dt.date | None:
 
 
 def lift_in(tx: Transaction, case: Case, *, ground: str, reason: str) -> Case:
-    """End an in-force listing in ``tx`` and tell the subject."""
+    """End an in-force or suspended listing in ``tx`` and tell the subject."""
     if ground not in LIFT_GROUNDS:
         raise ProcedureError(f"a listing is lifted on {', '.join(LIFT_GROUNDS)}, not {ground!r}")
     today = tx.today()
+    if case.proposal_id is not None:
+        _set_proposal(connection(tx), case.proposal_id, "lifted")
     new = step(
         tx,
         case,
@@ -375,17 +393,24 @@ def lift_in(tx: Transaction, case: Case, *, ground: str, reason: str) -> Case:
 
 
 def lift(ctx: Context, case_id: int, *, actor: str, ground: str, reason: str) -> Case:
-    """End an in-force listing early (court order, correction, repair) or at its end."""
+    """End an in-force or suspended listing early (court order, correction, repair) or at its end.
+
+    Lifting only ever helps the subject, so a person may lift a suspended listing;
+    the reverse (back in force) is never a person's step.
+    """
     with ctx.store.transaction(actor=actor) as tx:
         case = _listing(tx, case_id)
-        if case.state is not CaseState.IN_FORCE:
-            raise ProcedureError(f"case {case_id} is {case.state.value}, not in force")
+        if case.state not in DECIDED:
+            raise ProcedureError(
+                f"case {case_id} is {case.state.value}: only a listing in force or suspended "
+                "can be lifted"
+            )
         return lift_in(tx, case, ground=ground, reason=reason)
 
 
 def dependents(conn: Connection, subject_id: int, record_id: int) -> list[Case]:
-    """Undecided and in-force listing cases of the subject that rely on ``record_id``."""
-    states: Iterable[CaseState] = (*UNDECIDED, CaseState.IN_FORCE)
+    """Undecided, in-force and suspended listing cases of the subject relying on ``record_id``."""
+    states: Iterable[CaseState] = (*UNDECIDED, *DECIDED)
     return [
         c
         for c in find_cases(conn, kind=CaseKind.LISTING, subject_id=subject_id, states=states)
@@ -396,11 +421,15 @@ def dependents(conn: Connection, subject_id: int, record_id: int) -> list[Case]:
 def release_dependents(
     tx: Transaction, subject_id: int, record_id: int, *, ground: str, reason: str
 ) -> list[Case]:
-    """In ``tx``: lift in-force listings relying on the record and set undecided ones aside."""
+    """In ``tx``: lift decided listings relying on the record and set undecided ones aside.
+
+    Decided means in force or suspended: a correction, withdrawal or repair of a
+    record ends a listing that relied on it whether or not it was suspended.
+    """
     changed = []
     conn = connection(tx)
     for case in dependents(conn, subject_id, record_id):
-        if case.state is CaseState.IN_FORCE:
+        if case.state in DECIDED:
             changed.append(lift_in(tx, case, ground=ground, reason=reason))
         else:
             changed.append(
@@ -417,3 +446,181 @@ def release_dependents(
             if case.proposal_id is not None:
                 _set_proposal(conn, case.proposal_id, "set_aside")
     return changed
+
+
+# --- suspension while a record relied on is disputed ------------------------------------------
+
+
+def suspend_dependents(
+    tx: Transaction, subject_id: int, record_id: int, *, objection_id: int
+) -> list[Case]:
+    """In ``tx``: suspend every in-force listing relying on ``record_id``, now under objection.
+
+    Called in the transaction that marks the record disputed, so there is no moment
+    in which the record is disputed and a listing built on it still has effect. A
+    listing already suspended (another record it relies on is disputed) stays so;
+    the new objection is chained on it too. The subject and the departments that
+    furnished the listing's records are told.
+    """
+    conn = connection(tx)
+    today = tx.today()
+    changed = []
+    for case in dependents(conn, subject_id, record_id):
+        if case.state not in DECIDED:
+            continue  # undecided cases cannot be decided while the record is disputed
+        holds = [*_holds(case), {"record_id": record_id, "objection": objection_id}]
+        reason = (
+            f"record {record_id} is under objection (case {objection_id}): the listing and its "
+            "measures have no effect until the objection ends"
+        )
+        if case.state is CaseState.SUSPENDED:
+            changed.append(
+                step(
+                    tx,
+                    case,
+                    CaseEvent.SUSPENDED,
+                    reason=f"{reason}; already suspended",
+                    data={"suspended_for": holds},
+                    payload={"objection": objection_id, "record_id": record_id},
+                )
+            )
+            continue
+        new = step(
+            tx,
+            case,
+            CaseEvent.SUSPENDED,
+            state=CaseState.SUSPENDED,
+            reason=reason,
+            data={"suspended_for": holds, "suspended_on": today.isoformat()},
+            payload={"objection": objection_id, "record_id": record_id},
+        )
+        if case.proposal_id is not None:
+            _set_proposal(conn, case.proposal_id, "suspended")
+        _tell(tx, new, "suspended", objection_id=objection_id, record_id=record_id, reason=reason)
+        changed.append(new)
+    return changed
+
+
+def resume_dependents(
+    tx: Transaction, subject_id: int, record_id: int, *, objection_id: int, reason: str
+) -> list[Case]:
+    """In ``tx``: the record was confirmed and its mark lifted; resume what no longer waits.
+
+    A suspended listing relying on the record is in force again only if no record
+    it relies on is still disputed; otherwise it stays suspended (the step is
+    chained, naming what it still waits for). One whose end date passed while it
+    was suspended is lifted on expiry instead: the time suspended is never added.
+    This is the only way back to ``in_force`` from ``suspended``.
+    """
+    conn = connection(tx)
+    today = tx.today()
+    changed = []
+    for case in dependents(conn, subject_id, record_id):
+        if case.state is not CaseState.SUSPENDED:
+            continue
+        disputed = _disputed(conn, case.data.get("record_ids", []))
+        holds = [h for h in _holds(case) if h.get("record_id") in disputed]
+        ended = f"objection {objection_id} ended: record {record_id} confirmed ({reason})"
+        if disputed:
+            waiting = ", ".join(map(str, sorted(disputed)))
+            changed.append(
+                step(
+                    tx,
+                    case,
+                    CaseEvent.SUSPENDED,
+                    reason=f"{ended}; still suspended: record {waiting} under objection",
+                    data={"suspended_for": holds},
+                    payload={"objection": objection_id, "record_id": record_id},
+                )
+            )
+        elif case.ends_on is not None and today > case.ends_on:
+            changed.append(
+                lift_in(
+                    tx,
+                    case,
+                    ground="expiry",
+                    reason=f"{ended}; the listing ended on {case.ends_on} while suspended",
+                )
+            )
+        else:
+            why = f"{ended}; in force again until {case.ends_on or 'further notice'}"
+            new = step(
+                tx,
+                case,
+                CaseEvent.RESUMED,
+                state=CaseState.IN_FORCE,
+                reason=why,
+                data={"suspended_for": [], "resumed_on": today.isoformat()},
+                payload={"objection": objection_id, "record_id": record_id},
+            )
+            if case.proposal_id is not None:
+                _set_proposal(conn, case.proposal_id, "in_force")
+            _tell(tx, new, "resumed", objection_id=objection_id, record_id=record_id, reason=why)
+            changed.append(new)
+    return changed
+
+
+def _holds(case: Case) -> list[dict[str, Any]]:
+    """The objections a suspended listing waits for, as recorded on the case."""
+    return [h for h in case.data.get("suspended_for") or [] if isinstance(h, dict)]
+
+
+def _disputed(conn: Connection, record_ids: Sequence[int]) -> set[int]:
+    if not record_ids:
+        return set()
+    stmt = sa.select(records.c.id).where(
+        records.c.id.in_(list(record_ids)), records.c.disputed.is_(True)
+    )
+    return {int(i) for i in conn.execute(stmt).scalars()}
+
+
+def departments(conn: Connection, case: Case) -> list[int]:
+    """The sources (departments) that furnished the records a listing relies on.
+
+    They are the departments a listing's notices go to: the platform addresses
+    departments as sources, and the department whose decisions found a list
+    entry is the one that furnished them.
+    """
+    ids = case.data.get("record_ids") or []
+    if not ids:
+        return []
+    stmt = sa.select(records.c.source_id).where(records.c.id.in_(list(ids))).distinct()
+    return sorted(int(i) for i in conn.execute(stmt).scalars())
+
+
+def _tell(
+    tx: Transaction, case: Case, what: str, *, objection_id: int, record_id: int, reason: str
+) -> None:
+    """Queue the ``listing_<what>`` notices to the subject and the deciding departments."""
+    conn = connection(tx)
+    document = conn.execute(
+        sa.select(records.c.document_no).where(records.c.id == record_id)
+    ).scalar_one()
+    params = {
+        "target": case.target,
+        "document_no": document,
+        "objection_id": objection_id,
+        "day": tx.today().isoformat(),
+        "ends_on": case.ends_on.isoformat() if case.ends_on else "—",
+        "reason": reason,
+    }
+    key = f"case:{case.id}:{what}:{objection_id}"
+    queue_notice(
+        tx,
+        key=key,
+        party_kind="subject",
+        party_id=case.subject_id,
+        template=f"listing_{what}",
+        case_id=case.id,
+        params={**names(conn, subject_id=case.subject_id), **params},
+    )
+    for source_id in departments(conn, case):
+        queue_notice(
+            tx,
+            key=f"{key}:source:{source_id}",
+            party_kind="source",
+            party_id=source_id,
+            template=f"listing_{what}_to_department",
+            case_id=case.id,
+            params={**names(conn, subject_id=case.subject_id, source_id=source_id), **params},
+        )

@@ -25,6 +25,7 @@ class CaseState(StrEnum):
     NOTIFIED = "notified"  # delivered; the response window runs until ``due_on``
     ANSWERED = "answered"  # the subject's statement or hearing request is on file
     IN_FORCE = "in_force"  # decided by a second person; effective from starts_on to ends_on
+    SUSPENDED = "suspended"  # decided, but a record it relies on is under objection: no effect
     REJECTED = "rejected"  # the reviewer declined the proposal
     LIFTED = "lifted"  # ended early: expiry, repair, court order, correction
     SET_ASIDE = "set_aside"  # closed before a decision: a record it relied on changed
@@ -51,7 +52,10 @@ TRANSITIONS: Mapping[CaseKind, Mapping[CaseState, frozenset[CaseState]]] = {
         CaseState.ANSWERED: frozenset(
             {CaseState.IN_FORCE, CaseState.REJECTED, CaseState.SET_ASIDE}
         ),
-        CaseState.IN_FORCE: frozenset({CaseState.LIFTED}),
+        CaseState.IN_FORCE: frozenset({CaseState.SUSPENDED, CaseState.LIFTED}),
+        # Back in force only through the objection's outcome (the record confirmed and the
+        # subject told), never by a person's decision; see ``listing.resume_dependents``.
+        CaseState.SUSPENDED: frozenset({CaseState.IN_FORCE, CaseState.LIFTED}),
     },
     CaseKind.OBJECTION: {
         CaseState.VERIFYING: frozenset(
@@ -100,6 +104,19 @@ class Case:
     def is_open(self) -> bool:
         """Whether the procedure still runs (a deadline may apply)."""
         return self.state in OPEN_STATES
+
+    def in_effect(self, day: dt.date) -> bool:
+        """Whether the listing's list entry or grade, and its measures, apply on ``day``.
+
+        Only an in-force listing between its start and end dates has effect; a
+        suspended one has none (a record it relies on is disputed, hence inert).
+        """
+        return (
+            self.kind is CaseKind.LISTING
+            and self.state is CaseState.IN_FORCE
+            and (self.starts_on is None or self.starts_on <= day)
+            and (self.ends_on is None or day <= self.ends_on)
+        )
 
     def overdue(self, today: dt.date) -> bool:
         """Whether ``today`` is past the case's deadline (the deadline day itself is in time)."""

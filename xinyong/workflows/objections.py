@@ -4,10 +4,14 @@ Filing marks the record disputed in the same transaction (every page, report
 and export shows the mark; rules must skip it) and starts the department's
 deadline on the working-day calendar. Silence past the deadline escalates the
 case and the record stays inert: the default on silence is never "keep using
-it". A correction or withdrawal lifts or sets aside every listing that relied
-on the record in that same transaction, then re-evaluates the subject. A
-confirmation restores the record only once the subject has been told: the
-dispute mark is lifted when the outcome notice is delivered.
+it". Every listing in force that relies on the record is suspended in the
+filing's transaction (no effect, no measure while the record is inert). A
+correction or withdrawal lifts or sets aside every listing that relied on the
+record in that same transaction, then re-evaluates the subject. A confirmation
+restores the record only once the subject has been told: the dispute mark is
+lifted when the outcome notice is delivered, and in that same transaction the
+listings it held are in force again (unless another record they rely on is
+still disputed). Silence escalates and the listings stay suspended.
 """
 
 from __future__ import annotations
@@ -25,7 +29,13 @@ from xinyong.workflows.cases import find_cases, get_case, open_case, step
 from xinyong.workflows.context import Context, names, record_in
 from xinyong.workflows.errors import ProcedureError
 from xinyong.workflows.events import CaseEvent, WorkflowEntity, append_event, connection
-from xinyong.workflows.listing import release_dependents
+from xinyong.workflows.listing import (
+    DECIDED,
+    dependents,
+    release_dependents,
+    resume_dependents,
+    suspend_dependents,
+)
 from xinyong.workflows.model import Case, CaseKind, CaseState, Notice, Statement
 from xinyong.workflows.outbox import queue_notice
 from xinyong.workflows.templates import LANGUAGES
@@ -61,6 +71,7 @@ def file_objection(
         rule = ctx.deadlines.objection_reply(record.record_type)
         received = tx.today()
         due = rule.due(ctx.calendar, received)
+        holds = [c.id for c in dependents(conn, record.subject_id, record_id) if c.state in DECIDED]
         case = open_case(
             tx,
             CaseKind.OBJECTION,
@@ -76,9 +87,12 @@ def file_objection(
                 "received_on": received.isoformat(),
                 "deadline_rule": rule.describe(),
                 "source_id": record.source_id,
+                "suspends": holds,
             },
         )
         tx.mark_disputed(record_id, reason=grounds, reference=f"case:{case.id}")
+        # Disputed means inert: no listing built on the record keeps its effect meanwhile.
+        suspend_dependents(tx, record.subject_id, record_id, objection_id=case.id)
         if statement:
             add_statement_in(tx, record_id, statement, language, case_id=case.id)
         params = {
@@ -193,7 +207,11 @@ def answer_objection(
 
 
 def outcome_delivered(tx: Transaction, notice: Notice) -> None:
-    """The subject was told its objection was rejected: only now is the mark lifted."""
+    """The subject was told its objection was rejected: only now is the mark lifted.
+
+    In the same transaction the listings the objection suspended are in force
+    again, unless another record they rely on is still disputed.
+    """
     if notice.template != "objection_outcome" or notice.case_id is None:
         return
     case = get_case(connection(tx), notice.case_id, lock=True)
@@ -201,11 +219,16 @@ def outcome_delivered(tx: Transaction, notice: Notice) -> None:
         return
     record = record_in(connection(tx), case.record_id)
     if record.disputed:
+        reason = str(case.data.get("reason"))
         tx.resolve_dispute(
+            case.record_id, outcome="confirmed", reason=reason, reference=f"case:{case.id}"
+        )
+        resume_dependents(
+            tx,
+            record.subject_id,
             case.record_id,
-            outcome="confirmed",
-            reason=str(case.data.get("reason")),
-            reference=f"case:{case.id}",
+            objection_id=case.id,
+            reason=f"{reason}; subject told on {notice.delivered_on}",
         )
 
 

@@ -81,7 +81,7 @@ class DueProcess:
         )
 
     def lift(self, case_id: int, *, actor: str, ground: str, reason: str) -> Case:
-        """End an in-force listing (expiry, repair, court order, correction)."""
+        """End an in-force or suspended listing (expiry, repair, court order, correction)."""
         return listing.lift(self.context, case_id, actor=actor, ground=ground, reason=reason)
 
     # objections --------------------------------------------------------------
@@ -95,7 +95,7 @@ class DueProcess:
         statement: str | None = None,
         language: str = "zh",
     ) -> Case:
-        """Object to a record: it is disputed and inert at once."""
+        """Object to a record: it is disputed and inert at once; listings on it are suspended."""
         return objections.file_objection(
             self.context,
             record_id,
@@ -210,6 +210,21 @@ class DueProcess:
             return find_cases(
                 conn, kind=kind, states=states, subject_id=subject_id, record_id=record_id
             )
+
+    def in_effect(self, *, subject_id: int | None = None, on: dt.date | None = None) -> list[Case]:
+        """Listings whose list entry or grade, and their measures, apply on ``on`` (default today).
+
+        The one question every consumer of listings asks: in force and inside its
+        dates. A suspended listing is left out (a record it relies on is disputed).
+        """
+        day = on or self.context.today()
+        return [
+            c
+            for c in self.cases(
+                kind=CaseKind.LISTING, states=(CaseState.IN_FORCE,), subject_id=subject_id
+            )
+            if c.in_effect(day)
+        ]
 
     def history(self, case_id: int) -> list[dict[str, Any]]:
         """The chained steps of a case: seq, time, actor, step and payload."""

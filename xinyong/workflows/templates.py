@@ -52,6 +52,59 @@ TEMPLATES: Mapping[tuple[str, str], tuple[str, str]] = {
         "Credit measure lifted (case {case_id})",
         "{subject_name}:\n{target} was lifted on {day}. Reason: {reason}",
     ),
+    ("listing_suspended", "zh"): (
+        "信用事项中止执行通知（案件 {case_id}）",
+        "{subject_name}：\n{target}（案件 {case_id}）所依据的记录 {document_no} 正在异议处理中"
+        "（案件 {objection_id}），该事项自 {day} 起中止执行，处理期间相关惩戒措施不予适用。\n"
+        "异议处理完毕后，记录经确认的恢复执行，经更正或撤回的予以解除；"
+        "原期满日期 {ends_on} 不变，中止期间不顺延。\n理由：{reason}",
+    ),
+    ("listing_suspended", "en"): (
+        "Credit measure suspended (case {case_id})",
+        "{subject_name}:\nRecord {document_no}, on which {target} (case {case_id}) relies, is "
+        "under objection (case {objection_id}). From {day} the listing is suspended: it has no "
+        "effect and its measures do not apply while the objection runs.\nIf the record is "
+        "confirmed the listing resumes; if it is corrected or withdrawn the listing is lifted. "
+        "The end date {ends_on} does not move: the time suspended is not added.\n"
+        "Reasons: {reason}",
+    ),
+    ("listing_suspended_to_department", "zh"): (
+        "信用事项中止执行通知（案件 {case_id}）",
+        "{source_name}：\n{subject_name} 的 {target}（案件 {case_id}）所依据的记录 {document_no} "
+        "正在异议处理中（案件 {objection_id}）。该事项自 {day} 起中止执行，"
+        "处理期间请勿适用相关联合惩戒措施；原期满日期 {ends_on} 不变。\n理由：{reason}",
+    ),
+    ("listing_suspended_to_department", "en"): (
+        "Credit measure suspended (case {case_id})",
+        "{source_name}:\nRecord {document_no}, on which {target} of {subject_name} (case "
+        "{case_id}) relies, is under objection (case {objection_id}). From {day} the listing is "
+        "suspended: do not apply its joint measures while the objection runs. The end date "
+        "{ends_on} does not move.\nReasons: {reason}",
+    ),
+    ("listing_resumed", "zh"): (
+        "信用事项恢复执行通知（案件 {case_id}）",
+        "{subject_name}：\n记录 {document_no} 经信息提供单位核查确认（异议案件 {objection_id}），"
+        "{target}（案件 {case_id}）自 {day} 起恢复执行，至 {ends_on} 期满，中止期间不顺延。\n"
+        "理由：{reason}",
+    ),
+    ("listing_resumed", "en"): (
+        "Credit measure resumed (case {case_id})",
+        "{subject_name}:\nThe furnishing department confirmed record {document_no} (objection "
+        "case {objection_id}). From {day} {target} (case {case_id}) is in force again until "
+        "{ends_on}; the time suspended is not added.\nReasons: {reason}",
+    ),
+    ("listing_resumed_to_department", "zh"): (
+        "信用事项恢复执行通知（案件 {case_id}）",
+        "{source_name}：\n记录 {document_no} 的异议（案件 {objection_id}）已以确认结案，"
+        "{subject_name} 的 {target}（案件 {case_id}）自 {day} 起恢复执行，至 {ends_on} 期满。\n"
+        "理由：{reason}",
+    ),
+    ("listing_resumed_to_department", "en"): (
+        "Credit measure resumed (case {case_id})",
+        "{source_name}:\nThe objection to record {document_no} (case {objection_id}) ended with "
+        "the record confirmed. From {day} {target} of {subject_name} (case {case_id}) is in "
+        "force again until {ends_on}.\nReasons: {reason}",
+    ),
     ("objection_received", "zh"): (
         "异议受理通知（案件 {case_id}）",
         "{subject_name}：\n你方对记录 {document_no} 的异议已于 {day} 受理。"
