@@ -166,7 +166,11 @@ class _Publicity:
         return tiers[-1], published, until
 
 
-def _rows(conn: sa.Connection, subject_ids: Sequence[int] | None) -> Iterator[Any]:
+def _rows(
+    conn: sa.Connection,
+    subject_ids: Sequence[int] | None,
+    record_ids: Sequence[int] | None = None,
+) -> Iterator[Any]:
     r = records.c
     stmt = sa.select(
         r.id, r.subject_id, r.record_type, r.source_id, r.document_no, r.decision_date,
@@ -174,6 +178,11 @@ def _rows(conn: sa.Connection, subject_ids: Sequence[int] | None) -> Iterator[An
     ).order_by(r.id)  # fmt: skip
     if subject_ids is not None:
         stmt = stmt.where(r.subject_id.in_(list(subject_ids)))
+    if record_ids is not None:
+        for start in range(0, len(record_ids), 5_000):
+            part = stmt.where(r.id.in_(list(record_ids[start : start + 5_000])))
+            yield from conn.execute(part)
+        return
     yield from conn.execution_options(yield_per=20_000).execute(stmt)
 
 
@@ -183,9 +192,10 @@ def build_facts(
     layout: FactsLayout,
     *,
     subject_ids: Sequence[int] | None = None,
+    record_ids: Sequence[int] | None = None,
     chunk: int = 50_000,
 ) -> pa.Table:
-    """The facts of every record (or of some subjects'), as one Arrow table."""
+    """The facts of every record (or of some subjects', or some records'), as one Arrow table."""
     publicity = _Publicity(catalog)
     schema = layout.schema
     names = [n for n, _ in layout.fields]
@@ -199,7 +209,7 @@ def build_facts(
             for values in cols.values():
                 values.clear()
 
-    for row in _rows(conn, subject_ids):
+    for row in _rows(conn, subject_ids, record_ids):
         values = json.loads(row.fields)
         effective = row.decision_date or row.valid_from
         tier, published, until = publicity.decide(row.record_type, values, effective)

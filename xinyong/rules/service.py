@@ -39,6 +39,7 @@ from xinyong.rules.explain import Proposal, canonical, proposals_from
 from xinyong.rules.facts import FactsLayout, build_facts, build_subjects, layout_for
 from xinyong.rules.loader import load_policies
 from xinyong.rules.model import Policy
+from xinyong.rules.snapshot_cache import cached_facts
 
 PROPOSED, SUPERSEDED, IN_FORCE = "proposed", "superseded", "in_force"
 
@@ -86,11 +87,21 @@ def take_snapshot(
     policies: Sequence[Policy],
     subject_ids: Sequence[int] | None = None,
 ) -> Snapshot:
-    """Read facts and subjects in one read transaction (a consistent view)."""
+    """Read facts and subjects in one read transaction (a consistent view).
+
+    A snapshot of every subject comes from the on-disk cache brought up to date from
+    the chain (see :mod:`.snapshot_cache`); one of some subjects is read directly.
+    """
     layout = layout_for(policies, catalog)
     with read_transaction(store.engine) as conn:
         seq = conn.execute(sa.select(chain_head.c.last_seq)).scalar_one()
-        facts = build_facts(conn, catalog, layout, subject_ids=subject_ids)
+        if subject_ids is None:
+            facts = cached_facts(
+                conn, catalog, layout, folder=store.settings.home / "facts",
+                store_url=store.settings.resolved_database_url, ledger_seq=seq,
+            )  # fmt: skip
+        else:
+            facts = build_facts(conn, catalog, layout, subject_ids=subject_ids)
         subjects = build_subjects(conn, catalog, subject_ids)
     return Snapshot(facts, subjects, seq, layout)
 
