@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 # The access suite's builders describe the same little world the web tests browse.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "access"))
 
-from access_helpers import OPERATOR, PASSWORD, World, populate
+from access_helpers import OPERATOR, PASSWORD, World, list_in_force, populate
 
 from xinyong.ledger import Store
 from xinyong.web import create_app
@@ -25,7 +25,16 @@ with warnings.catch_warnings():
 if TYPE_CHECKING:
     import httpx
 
-__all__ = ["OPERATOR", "PASSWORD", "TestClient", "World", "client_for", "populate", "sign_in"]
+__all__ = [
+    "OPERATOR",
+    "PASSWORD",
+    "TestClient",
+    "World",
+    "client_for",
+    "list_in_force",
+    "populate",
+    "sign_in",
+]
 
 
 def client_for(store: Store, **settings: Any) -> tuple[TestClient, World]:

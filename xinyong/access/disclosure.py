@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
+from xinyong.access.standing import StandingView
 from xinyong.catalog import Catalog, FieldSpec, Label, PublicityError, UnknownItemError
 from xinyong.ledger import NATURAL_PERSON, Record, RecordStatus, Source, Subject
 from xinyong.workflows.publicity import Window, shown_publicly, window_for
@@ -86,6 +87,7 @@ class SubjectView:
     audience: str
     purpose: str | None
     records: tuple[RecordView, ...]
+    standing: tuple[StandingView, ...] = ()
 
     def by_category(self) -> list[tuple[str, Label, list[RecordView]]]:
         """Records grouped by catalog category, in order of first appearance."""
@@ -211,6 +213,7 @@ def subject_view(
     today: dt.date,
     purpose: str | None = None,
     statements: Mapping[int, Sequence[StatementView]] | None = None,
+    standing: Sequence[StandingView] = (),
 ) -> SubjectView:
     """The subject as ``audience`` sees it; the public sees only published records.
 
@@ -240,4 +243,16 @@ def subject_view(
         audience=audience,
         purpose=purpose,
         records=tuple(views),
+        standing=_standing_for(standing, audience, {v.id for v in views}),
+    )
+
+
+def _standing_for(
+    standing: Sequence[StandingView], audience: str, shown: set[int]
+) -> tuple[StandingView, ...]:
+    """The public sees the evidence records it may see; other audiences see all of it."""
+    if audience != "public":
+        return tuple(standing)
+    return tuple(
+        replace(s, evidence=tuple(e for e in s.evidence if e.record_id in shown)) for s in standing
     )

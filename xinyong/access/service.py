@@ -22,8 +22,18 @@ from xinyong.access.disclosure import StatementView, SubjectView, subject_view
 from xinyong.access.errors import AccessError, InvalidInputError
 from xinyong.access.policy import Action, Grant, authorise
 from xinyong.access.search import SearchResult, search
+from xinyong.access.standing import StandingView, decided_case, members_of, standing_of
 from xinyong.catalog import Catalog
-from xinyong.ledger import IdentifierError, NotFoundError, Record, Source, Store, Subject, reads
+from xinyong.ledger import (
+    NATURAL_PERSON,
+    IdentifierError,
+    NotFoundError,
+    Record,
+    Source,
+    Store,
+    Subject,
+    reads,
+)
 from xinyong.ledger.engine import read_transaction
 from xinyong.ledger.tables_workflows import wf_statements
 from xinyong.ledger.write_registry import validate_uscc
@@ -37,6 +47,7 @@ class Snapshot:
     subject: Subject
     records: list[Record]
     statements: dict[int, list[StatementView]]
+    standing: list[StandingView]
 
 
 def _statements_in(conn: Connection, records: Iterable[Record]) -> dict[int, list[StatementView]]:
@@ -168,8 +179,14 @@ class Access:
     def snapshot(self, subject: Subject) -> Snapshot:
         """``subject`` with its records and statements, read in one snapshot."""
         with read_transaction(self.engine) as conn:
-            records = reads.records_of(conn, subject.id)
-            return Snapshot(subject, records, _statements_in(conn, records))
+            return self._snapshot_in(conn, subject)
+
+    def _snapshot_in(self, conn: Connection, subject: Subject) -> Snapshot:
+        records = reads.records_of(conn, subject.id)
+        return Snapshot(
+            subject, records, _statements_in(conn, records),
+            standing_of(conn, self.catalog, subject.id, self.clock.today()),
+        )  # fmt: skip
 
     def snapshot_by_code(self, code: str) -> Snapshot | None:
         """The organisation with ``code`` and all it needs for a page, in one transaction.
@@ -183,16 +200,14 @@ class Access:
             raise InvalidInputError(str(exc), field="code") from None
         with read_transaction(self.engine) as conn:
             subject = reads.find_subject(conn, compact)
-            if subject is None:
-                return None
-            records = reads.records_of(conn, subject.id)
-            return Snapshot(subject, records, _statements_in(conn, records))
+            return None if subject is None else self._snapshot_in(conn, subject)
 
     def _view(self, snap: Snapshot, audience: str, purpose: str | None) -> SubjectView:
         return subject_view(
             self.catalog, snap.subject, snap.records,
             self._sources_for(r.source_id for r in snap.records), audience=audience,
             today=self.clock.today(), purpose=purpose, statements=snap.statements,
+            standing=snap.standing,
         )  # fmt: skip
 
     def public_view(self, subject: Subject | Snapshot) -> SubjectView:
@@ -240,6 +255,34 @@ class Access:
             detail={"after_seq": after_seq, "limit": limit},
         )  # fmt: skip
         return self.audit.export(after_seq=after_seq, limit=limit, subject_id=subject_id)
+
+    def decision(self, case_id: int) -> tuple[SubjectView, StandingView] | None:
+        """A decision in force and its explanation, as the public may see it.
+
+        Persons' decisions are not published here (their records are not
+        browsable); the evidence lists only records the public may see.
+        """
+        with read_transaction(self.engine) as conn:
+            found = decided_case(conn, self.catalog, case_id, self.clock.today())
+            if found is None:
+                return None
+            subject = reads.get_subject(conn, found[0])
+            if subject.kind == NATURAL_PERSON:
+                return None
+            snap = self._snapshot_in(conn, subject)
+        view = self._view(snap, "public", None)
+        return view, next(s for s in view.standing if s.case_id == case_id)
+
+    def list_members(
+        self, list_id: str, *, region: str | None = None, limit: int = 50, offset: int = 0
+    ) -> list[tuple[Subject, StandingView]]:
+        """Organisations on ``list_id`` today (newest entries first); never persons."""
+        self.catalog.list_type(list_id)  # UnknownItemError for a list the catalog lacks
+        with read_transaction(self.engine) as conn:
+            rows = members_of(conn, self.catalog, list_id, self.clock.today(), region=region,
+                              limit=limit, offset=offset)  # fmt: skip
+            found = [(reads.get_subject(conn, sid), entry) for sid, entry in rows]
+        return [(s, e) for s, e in found if s.kind != NATURAL_PERSON]
 
     def own_cases(self, actor: Actor) -> list[Case]:
         """The signed-in subject's procedures (objections, repairs, listings) with deadlines."""

@@ -7,6 +7,7 @@ so the document cannot drift from what the API sends.
 
 from __future__ import annotations
 
+import builtins
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -64,6 +65,37 @@ class RecordOut(_Model):
     fields: list[FieldOut]
 
 
+class MeasureOut(_Model):
+    id: str
+    label: LabelOut
+    authority: LabelOut
+
+
+class EvidenceOut(_Model):
+    record_id: int
+    record_type: str
+    document_no: str
+    decision_date: str | None
+
+
+class StandingOut(_Model):
+    case_id: int
+    kind: str
+    target: str
+    label: LabelOut
+    list_kind: str | None
+    authority: LabelOut | None
+    legal_basis: list[str]
+    starts_on: str | None
+    ends_on: str | None
+    rule: str
+    rule_label: LabelOut | None
+    policy: str
+    measures: list[MeasureOut]
+    evidence: list[EvidenceOut]
+    explanation: str
+
+
 class SubjectOut(_Model):
     code: str | None
     name: str
@@ -74,7 +106,43 @@ class SubjectOut(_Model):
     registered_at: str
     audience: str
     purpose: str | None
+    standing: list[StandingOut]
     records: list[RecordOut]
+
+
+class SubjectRef(_Model):
+    code: str | None
+    name: str
+    kind: str
+    region: str | None
+
+
+class DecisionOut(_Model):
+    subject: SubjectRef
+    decision: StandingOut
+
+
+class ListEntryOut(_Model):
+    subject: SubjectRef
+    entry: StandingOut
+
+
+class ListInfo(_Model):
+    id: str
+    kind: str
+    label: LabelOut
+    authority: LabelOut
+    legal_basis: list[str]
+    default_duration: str | None
+
+
+class ListPage(_Model):
+    list: ListInfo
+    region: str | None
+    page: int
+    per_page: int
+    has_more: bool
+    items: builtins.list[ListEntryOut]  # ``list`` is a field name here
 
 
 class RecordPage(_Model):

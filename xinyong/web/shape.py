@@ -10,6 +10,7 @@ import datetime as dt
 from typing import Any
 
 from xinyong.access import AuditEntry, Hit, RecordView, SearchResult, SubjectView
+from xinyong.access.standing import StandingView
 from xinyong.catalog import Catalog, Label
 from xinyong.ingest.report import SourceQuality
 from xinyong.ledger import Source
@@ -88,9 +89,45 @@ def subject_basics(view: SubjectView) -> dict[str, Any]:
     }
 
 
+def standing(view: StandingView) -> dict[str, Any]:
+    """A list membership or grade in force, with its reasons and measures."""
+    return {
+        "case_id": view.case_id,
+        "kind": view.kind,
+        "target": view.target,
+        "label": label(view.label),
+        "list_kind": view.list_kind,
+        "authority": None if view.authority is None else label(view.authority),
+        "legal_basis": list(view.legal_basis),
+        "starts_on": _date(view.starts_on),
+        "ends_on": _date(view.ends_on),
+        "rule": view.rule,
+        "rule_label": None if view.rule_label is None else label(view.rule_label),
+        "policy": view.policy,
+        "measures": [
+            {"id": m.id, "label": label(m.label), "authority": label(m.authority)}
+            for m in view.measures
+        ],
+        "evidence": [
+            {
+                "record_id": e.record_id,
+                "record_type": e.record_type,
+                "document_no": e.document_no,
+                "decision_date": e.decision_date,
+            }
+            for e in view.evidence
+        ],
+        "explanation": f"/decisions/{view.case_id}",
+    }
+
+
 def subject(view: SubjectView) -> dict[str, Any]:
-    """A subject with the records its audience may see."""
-    return {**subject_basics(view), "records": [record(r) for r in view.records]}
+    """A subject with the records its audience may see and its standing."""
+    return {
+        **subject_basics(view),
+        "standing": [standing(s) for s in view.standing],
+        "records": [record(r) for r in view.records],
+    }
 
 
 def hit(value: Hit, catalog: Catalog) -> dict[str, Any]:

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.responses import Response
 
 from xinyong.access import Action, Actor, Audience
 from xinyong.ingest.report import source_quality
 from xinyong.web import schemas, shape
 from xinyong.web.render import json_response
+from xinyong.web.routers import standing
 from xinyong.web.routers.common import (
     MAX_PAGE,
     MAX_PER_PAGE,
@@ -110,6 +111,26 @@ async def search(
     limit(state.search_limit, request)
     result = state.access.search(q, limit=per_page, offset=(page - 1) * per_page)
     return json_response(request, shape.search(result, state.catalog, page, per_page))
+
+
+@router.get("/lists/{list_id}", responses=_ok(schemas.ListPage))
+def list_members(
+    request: Request,
+    list_id: str,
+    state: State,
+    region: Annotated[str | None, Query(max_length=12, pattern=r"^[0-9]{2,12}$")] = None,
+    page: Page = 1,
+) -> Response:
+    """Organisations on a red, black or watch list now (50 a page), optionally by region."""
+    return json_response(request, standing.list_page(state, list_id, region, page))
+
+
+@router.get("/decisions/{case_id}", responses=_ok(schemas.DecisionOut))
+def decision(
+    request: Request, case_id: Annotated[int, Path(ge=1, le=2**62)], state: State
+) -> Response:
+    """A list entry or grade in force, with its rule, legal basis, records used and measures."""
+    return json_response(request, standing.decision_data(state, case_id))
 
 
 @router.get("/sources", responses=_ok(schemas.SourcesOut))
