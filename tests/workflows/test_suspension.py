@@ -366,3 +366,24 @@ def test_suspension_notices_have_every_detail_in_both_languages(
         assert str(objection.id) in notice.body
         assert "2028-01-23" in notice.body  # the end date, unchanged
     assert {n.status for n in notices} == {"delivered"}
+
+
+def test_repairing_another_record_lifts_a_suspended_listing(
+    world: World, clock: ManualClock
+) -> None:
+    clock.travel(LISTED)
+    earlier = world.penalty(dt.date(2024, 10, 8)).id  # general tier: repairable from 8 Jan 2025
+    (disputed,) = _records(world, clock)
+    listing = _in_force(world, clock, [disputed, earlier])
+    clock.travel(FILED)
+    world.dp.file_objection(disputed, actor=SUBJECT_ACTOR, grounds="not ours")
+    # The disputed (later, same type) record is inert: it is no recurrence.
+    repair = world.dp.apply_for_repair(earlier, actor=SUBJECT_ACTOR, proof="paid", commitment="c")
+    assert repair.state is CaseState.APPLIED, repair.data.get("refusals")
+    world.dp.forward_repair(repair.id, actor=OFFICER, reason="complete")
+    world.dp.decide_repair(repair.id, actor=DEPARTMENT, approve=True, reason="obligations met")
+    case = world.dp.case(listing.id)
+    assert case.state is CaseState.LIFTED
+    assert case.data["lift_ground"] == "repair"
+    assert world.proposal_status(listing.proposal_id or 0) == "lifted"
+    assert world.store.verify().ok

@@ -96,7 +96,7 @@ def seed_cases(
     if any(c.opened_by.startswith("demo:") for c in dp.cases()):
         report.missing = ["(demo cases exist already)"]
         return report
-    props = _proposals(store, as_of, 8, rules_subject_limit)
+    props = _apart_last(store, _proposals(store, as_of, 8, rules_subject_limit))
     cited = _cited(store, props)
     repairable, refusable = _repair_candidates(dp, store, as_of - dt.timedelta(days=12), cited)
     objected = _records(store, 6, exclude=cited | set(repairable) | {refusable or 0})
@@ -138,6 +138,26 @@ def _proposals(store: Store, as_of: dt.date, wanted: int, limit: int) -> list[in
         if len(found) >= wanted:
             break
     return found[:wanted]
+
+
+def _apart_last(store: Store, proposal_ids: list[int]) -> list[int]:
+    """Move last a proposal that shares no record with the others, if there is one.
+
+    The last one becomes the suspended listing; a withdrawal elsewhere in the
+    script (the set-aside case) would otherwise lift it before it is shown.
+    """
+    with store.engine.connect() as conn:
+        rows = conn.execute(
+            sa.select(proposals.c.id, proposals.c.explanation).where(
+                proposals.c.id.in_(proposal_ids)
+            )
+        ).all()
+    cited = {int(r.id): set(record_ids_in(json.loads(r.explanation))) for r in rows}
+    for pid in reversed(proposal_ids):
+        others = set().union(*(cited.get(o, set()) for o in proposal_ids if o != pid))
+        if not cited.get(pid, set()) & others:
+            return [o for o in proposal_ids if o != pid] + [pid]
+    return proposal_ids
 
 
 def _cited(store: Store, proposal_ids: list[int]) -> set[int]:
