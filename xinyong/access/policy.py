@@ -30,6 +30,7 @@ class Action(StrEnum):
     ISSUE_API_KEY = "issue_api_key"  # let an agency in
     FILE_OBJECTION = "file_objection"  # contest one of one's own records
     READ_CASES = "read_cases"  # one's own objections, repairs and listing procedures
+    FURNISH = "furnish"  # a department pushes a file of its own records
 
 
 ALLOWED: dict[Action, frozenset[Audience]] = {
@@ -40,6 +41,7 @@ ALLOWED: dict[Action, frozenset[Audience]] = {
     Action.ISSUE_API_KEY: frozenset({Audience.OPERATOR}),
     Action.FILE_OBJECTION: frozenset({Audience.SUBJECT}),
     Action.READ_CASES: frozenset({Audience.SUBJECT}),
+    Action.FURNISH: frozenset({Audience.AGENCY}),
 }
 
 
@@ -69,6 +71,8 @@ def authorise(
         raise ForbiddenError(f"a caller of audience {actor.audience.value} may not {action.value}")
     if actor.audience is Audience.SUBJECT:
         return _subject_grant(actor, action, subject_id, purpose)
+    if actor.audience is Audience.AGENCY and action is Action.FURNISH:
+        return Grant(actor, action, None, subject_id)  # the route checks the source is theirs
     if actor.audience is Audience.AGENCY:
         return Grant(actor, action, _agency_purpose(catalog, actor, purpose), subject_id)
     return Grant(actor, action, purpose, subject_id)

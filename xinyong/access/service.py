@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -19,11 +20,13 @@ from xinyong.access.accounts import Account
 from xinyong.access.actors import Actor, Audience
 from xinyong.access.audit import AuditEntry, AuditLog
 from xinyong.access.disclosure import StatementView, SubjectView, subject_view
-from xinyong.access.errors import AccessError, InvalidInputError
+from xinyong.access.errors import AccessError, ForbiddenError, InvalidInputError
 from xinyong.access.policy import Action, Grant, authorise
 from xinyong.access.search import SearchResult, search
 from xinyong.access.standing import StandingView, decided_case, members_of, standing_of
 from xinyong.catalog import Catalog
+from xinyong.ingest import IngestSummary, ingest_file
+from xinyong.ingest.mapping_load import builtin_names
 from xinyong.ledger import (
     NATURAL_PERSON,
     IdentifierError,
@@ -283,6 +286,28 @@ class Access:
                               limit=limit, offset=offset)  # fmt: skip
             found = [(reads.get_subject(conn, sid), entry) for sid, entry in rows]
         return [(s, e) for s, e in found if s.kind != NATURAL_PERSON]
+
+    def furnish(self, actor: Actor, source_code: str, path: Path, mapping: str) -> IngestSummary:
+        """A department's pushed file, ingested as if delivered on disk.
+
+        Only an agency key whose agency *is* the source may furnish for it, with
+        one of the built-in mappings (never a path from the request).
+        """
+        detail = {"source": source_code, "mapping": mapping, "file": path.name}
+        if actor.audience is not Audience.AGENCY:
+            self.guard(actor, Action.FURNISH, detail=detail)  # refused and logged
+        if actor.agency != source_code:
+            self.audit.record(actor, Action.FURNISH.value, "denied", detail={
+                **detail, "reason": "a key furnishes only for its own agency"})  # fmt: skip
+            raise ForbiddenError(f"this key may not furnish records for {source_code!r}")
+        if mapping not in builtin_names():
+            known = ", ".join(builtin_names())
+            raise InvalidInputError(
+                f"unknown mapping {mapping!r} (known: {known})", field="mapping"
+            )
+        self.guard(actor, Action.FURNISH, detail=detail)
+        return ingest_file(self.store, path, mapping, source_code, actor=actor.name,
+                           catalog=self.catalog)  # fmt: skip
 
     def own_cases(self, actor: Actor) -> list[Case]:
         """The signed-in subject's procedures (objections, repairs, listings) with deadlines."""

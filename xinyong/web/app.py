@@ -16,7 +16,7 @@ from xinyong.clock import Clock
 from xinyong.ledger import Store, open_store
 from xinyong.settings import Settings
 from xinyong.web import errors
-from xinyong.web.routers import account, api, portal, standing
+from xinyong.web.routers import account, api, deliveries, portal, standing
 from xinyong.web.security import RateLimiter, SecurityHeaders
 from xinyong.web.state import WebState
 
@@ -71,6 +71,7 @@ def create_app(
     )
     errors.install(app)
     app.include_router(api.router)
+    app.include_router(deliveries.router)
     app.include_router(account.router)
     app.include_router(portal.router)
     app.include_router(standing.router)

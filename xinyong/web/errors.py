@@ -21,6 +21,9 @@ from xinyong.access import (
     ForbiddenError,
     InvalidInputError,
 )
+from xinyong.ingest import IngestError
+from xinyong.ingest.mapping import MappingError
+from xinyong.ingest.readers import ReaderError
 from xinyong.ledger import NotFoundError
 from xinyong.web.render import error_response
 from xinyong.workflows import WorkflowError
@@ -94,6 +97,10 @@ async def _workflow(request: Request, exc: Exception) -> Response:
     return error_response(request, 409, "procedure", str(exc))
 
 
+async def _ingest(request: Request, exc: Exception) -> Response:
+    return error_response(request, 422, "invalid", f"file: {exc}", "file")
+
+
 async def _not_found(request: Request, exc: Exception) -> Response:
     return error_response(request, 404, "not_found", str(exc))
 
@@ -109,4 +116,6 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(AccessError, _access)
     app.add_exception_handler(WorkflowError, _workflow)
     app.add_exception_handler(NotFoundError, _not_found)
+    for refused in (IngestError, MappingError, ReaderError):
+        app.add_exception_handler(refused, _ingest)
     app.add_exception_handler(Exception, _unexpected)
