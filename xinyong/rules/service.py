@@ -34,7 +34,7 @@ from xinyong.ledger.engine import read_transaction, write_transaction
 from xinyong.ledger.store import Store
 from xinyong.ledger.tables import chain_head, evaluation_runs, proposals
 from xinyong.rules.compile import CompiledPolicy, compile_policy
-from xinyong.rules.engines import Engine, make_engine
+from xinyong.rules.engines import DuckDBEngine, Engine, make_engine
 from xinyong.rules.explain import Proposal, canonical, proposals_from
 from xinyong.rules.facts import FactsLayout, build_facts, build_subjects, layout_for
 from xinyong.rules.loader import load_policies
@@ -312,7 +312,7 @@ _DUCKDB: list[Engine] = []
 def _shared_duckdb() -> Engine:
     """One in-process DuckDB connection reused by incremental evaluations."""
     if not _DUCKDB:
-        _DUCKDB.append(make_engine("duckdb"))
+        _DUCKDB.append(DuckDBEngine(threads=1))  # tiny inputs: threads cost more than they save
     return _DUCKDB[0]
 
 
