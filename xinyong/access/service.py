@@ -7,6 +7,7 @@ and leaving an audit entry first: a read that could not be logged does not happe
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,9 +20,10 @@ from xinyong.access import accounts, keys, sessions
 from xinyong.access.accounts import Account
 from xinyong.access.actors import Actor, Audience
 from xinyong.access.audit import AuditEntry, AuditLog
-from xinyong.access.disclosure import StatementView, SubjectView, subject_view
+from xinyong.access.disclosure import RecordView, StatementView, SubjectView, subject_view
 from xinyong.access.errors import AccessError, ForbiddenError, InvalidInputError
 from xinyong.access.policy import Action, Grant, authorise
+from xinyong.access.publicity import FEEDS, latest
 from xinyong.access.search import SearchResult, search
 from xinyong.access.standing import StandingView, decided_case, members_of, standing_of
 from xinyong.catalog import Catalog
@@ -308,6 +310,22 @@ class Access:
         self.guard(actor, Action.FURNISH, detail=detail)
         return ingest_file(self.store, path, mapping, source_code, actor=actor.name,
                            catalog=self.catalog)  # fmt: skip
+
+    def latest(
+        self,
+        feed: str,
+        *,
+        region: str | None = None,
+        limit: int = 50,
+        before: tuple[dt.date, int] | None = None,
+    ) -> tuple[list[tuple[Subject, RecordView]], tuple[dt.date, int] | None]:
+        """The latest published decisions of a double-publicity ``feed`` and the next cursor."""
+        record_type = FEEDS.get(feed)
+        if record_type is None:
+            raise InvalidInputError(f"feed must be one of {', '.join(FEEDS)}", field="feed")
+        with read_transaction(self.engine) as conn:
+            return latest(conn, self.catalog, self.sources, record_type, self.clock.today(),
+                          region=region, limit=limit, before=before)  # fmt: skip
 
     def own_cases(self, actor: Actor) -> list[Case]:
         """The signed-in subject's procedures (objections, repairs, listings) with deadlines."""

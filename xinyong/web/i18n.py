@@ -151,6 +151,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "value.watch": ("重点关注", "watch list"),
     "value.list_entry": ("列入名单", "list entry"),
     "value.grade": ("信用等级", "grade"),
+    "nav.publicity": ("双公示", "Licences and penalties"),
+    "publicity.penalties": ("行政处罚公示", "Administrative penalties"),
+    "publicity.licences": ("行政许可公示", "Administrative licences"),
+    "publicity.none": ("暂无公示信息。", "Nothing published."),
     "error.title": ("出错了", "Something went wrong"),
     "error.field": ("字段", "Field"),
     "home.lead": (

@@ -145,6 +145,18 @@ class ListPage(_Model):
     items: builtins.list[ListEntryOut]  # ``list`` is a field name here
 
 
+class PublicityItem(_Model):
+    subject: SubjectRef
+    record: RecordOut
+
+
+class PublicityPage(_Model):
+    feed: str
+    region: str | None
+    items: list[PublicityItem]
+    next: str | None
+
+
 class RecordPage(_Model):
     subject: str | None
     page: int

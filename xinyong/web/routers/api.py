@@ -125,6 +125,18 @@ def list_members(
     return json_response(request, standing.list_page(state, list_id, region, page))
 
 
+@router.get("/publicity/{feed}", responses=_ok(schemas.PublicityPage))
+def publicity(
+    request: Request,
+    feed: Annotated[str, Path(pattern="^(penalties|licences)$")],
+    state: State,
+    region: Annotated[str | None, Query(max_length=12, pattern=r"^[0-9]{2,12}$")] = None,
+    before: Annotated[str | None, Query(max_length=40)] = None,
+) -> Response:
+    """The latest published administrative penalties or licences (双公示), 50 a page."""
+    return json_response(request, standing.publicity_data(state, feed, region, before))
+
+
 @router.get("/decisions/{case_id}", responses=_ok(schemas.DecisionOut))
 def decision(
     request: Request, case_id: Annotated[int, Path(ge=1, le=2**62)], state: State

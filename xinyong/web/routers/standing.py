@@ -1,16 +1,18 @@
-"""List pages (red, black and watch lists by type and region) and decision explanations.
+"""List pages (red, black and watch lists by type and region), decision explanations and the
+double-publicity feeds of licences and penalties.
 
 Each has a ``.json`` twin; the API serves the same data under ``/api/v1``.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import Response
 
-from xinyong.access import Actor
+from xinyong.access import Actor, InvalidInputError, RecordView
 from xinyong.catalog import Catalog, UnknownItemError
 from xinyong.ledger import Subject
 from xinyong.web import shape
@@ -96,3 +98,52 @@ def decision_page(request: Request, case_id: str, state: State, actor: CurrentAc
     if not number.isdigit() or len(number) > 18:
         raise HTTPException(404, f"no decision {number}")
     return respond(request, decision_data(state, int(number)), "decision.html")
+
+
+def parse_cursor(before: str | None) -> tuple[dt.date, int] | None:
+    """``YYYY-MM-DD:ID`` (as ``next`` gives it) into a cursor; 422 naming ``before``."""
+    if not before:
+        return None
+    day, _, rid = before.partition(":")
+    try:
+        return dt.date.fromisoformat(day), int(rid)
+    except ValueError:
+        raise InvalidInputError("expected YYYY-MM-DD:ID as given by next", field="before") from None
+
+
+def publicity_items(
+    state: WebState, feed: str, region: str | None, before: str | None
+) -> tuple[dict[str, Any], list[RecordView]]:
+    """One page of the latest published licences or penalties: (JSON data, record views)."""
+    items, cursor = state.access.latest(
+        strip_json(feed), region=region, limit=PER_PAGE, before=parse_cursor(before)
+    )
+    data = {
+        "feed": strip_json(feed),
+        "region": region,
+        "items": [{"subject": subject_ref(s), "record": shape.record(r)} for s, r in items],
+        "next": None if cursor is None else f"{cursor[0].isoformat()}:{cursor[1]}",
+    }
+    return data, [r for _, r in items]
+
+
+def publicity_data(
+    state: WebState, feed: str, region: str | None, before: str | None
+) -> dict[str, Any]:
+    """The JSON of :func:`publicity_items`."""
+    return publicity_items(state, feed, region, before)[0]
+
+
+@router.get("/publicity/{feed}")
+def publicity_page(
+    request: Request,
+    feed: str,
+    state: State,
+    actor: CurrentActor,
+    region: Region = None,
+    before: Annotated[str | None, Query(max_length=40)] = None,
+) -> Response:
+    """Double publicity: the latest administrative licences or penalties, newest first."""
+    data, views = publicity_items(state, feed, region, before)
+    context = {"region": region, "items": data["items"], "views": views}
+    return respond(request, data, "publicity.html", context)
