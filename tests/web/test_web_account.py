@@ -142,3 +142,30 @@ def test_a_subject_files_an_objection_and_the_record_is_marked(
                           headers={"x-csrf-token": csrf})  # fmt: skip
     assert missing.status_code == 422
     assert missing.json()["error"]["field"] == "grounds"
+
+
+def test_a_subject_applies_for_repair_and_sees_the_outcome(
+    web: tuple[TestClient, World],
+) -> None:
+    client, world = web
+    activate(client, world)
+    csrf = client.cookies["xy_csrf"]
+    assert 'action="/me/repairs"' in client.get("/me").text
+    early = client.post(
+        "/api/v1/me/repairs",
+        json={"record_id": world.penalty.id, "proof": "已缴清罚款", "commitment": "守法经营"},
+        headers={"x-csrf-token": csrf},
+    )
+    assert early.status_code == 201, early.text
+    case = early.json()
+    assert (case["kind"], case["state"]) == ("repair", "refused")
+    assert case["refusals"]  # too early: the minimum publicity period has not passed
+    page = client.get("/me").text
+    assert "不予受理" in page
+    other = client.get(f"/api/v1/subjects/{world.other.code}").json()
+    foreign = client.post(
+        "/api/v1/me/repairs",
+        json={"record_id": other["records"][0]["id"], "proof": "x", "commitment": "y"},
+        headers={"x-csrf-token": csrf},
+    )
+    assert foreign.status_code == 403

@@ -29,6 +29,7 @@ class Action(StrEnum):
     ISSUE_ACTIVATION = "issue_activation"  # let a subject open an account
     ISSUE_API_KEY = "issue_api_key"  # let an agency in
     FILE_OBJECTION = "file_objection"  # contest one of one's own records
+    APPLY_REPAIR = "apply_repair"  # ask to end one of one's own records' publicity early
     READ_CASES = "read_cases"  # one's own objections, repairs and listing procedures
     FURNISH = "furnish"  # a department pushes a file of its own records
 
@@ -40,6 +41,7 @@ ALLOWED: dict[Action, frozenset[Audience]] = {
     Action.ISSUE_ACTIVATION: frozenset({Audience.OPERATOR}),
     Action.ISSUE_API_KEY: frozenset({Audience.OPERATOR}),
     Action.FILE_OBJECTION: frozenset({Audience.SUBJECT}),
+    Action.APPLY_REPAIR: frozenset({Audience.SUBJECT}),
     Action.READ_CASES: frozenset({Audience.SUBJECT}),
     Action.FURNISH: frozenset({Audience.AGENCY}),
 }

@@ -340,14 +340,28 @@ class Access:
         A record that does not exist is refused like someone else's (and logged),
         so record ids cannot be probed through this door.
         """
+        self._guard_own_record(actor, Action.FILE_OBJECTION, record_id)
+        return self.due_process.file_objection(
+            record_id, actor=actor.name, grounds=grounds, statement=statement or None
+        )
+
+    def apply_for_repair(self, actor: Actor, record_id: int, proof: str, commitment: str) -> Case:
+        """The subject asks to end a record's publicity early (信用修复).
+
+        The procedure checks the conditions and refuses with every reason, or
+        runs with its feedback deadline; either way the case is on the subject's page.
+        """
+        self._guard_own_record(actor, Action.APPLY_REPAIR, record_id)
+        return self.due_process.apply_for_repair(
+            record_id, actor=actor.name, proof=proof, commitment=commitment
+        )
+
+    def _guard_own_record(self, actor: Actor, action: Action, record_id: int) -> None:
         try:
             owner: int | None = self.store.get_record(record_id).subject_id
         except NotFoundError:
             owner = None
-        self.guard(actor, Action.FILE_OBJECTION, subject_id=owner, detail={"record_id": record_id})
-        return self.due_process.file_objection(
-            record_id, actor=actor.name, grounds=grounds, statement=statement or None
-        )
+        self.guard(actor, action, subject_id=owner, detail={"record_id": record_id})
 
     def search(self, query: str, *, limit: int = 20, offset: int = 0) -> SearchResult:
         """Public search (organisations only)."""

@@ -257,6 +257,7 @@ class CaseOut(_Model):
     due_on: str | None
     due_for: str | None
     open: bool
+    refusals: list[str]
 
 
 class CasesOut(_Model):
@@ -267,6 +268,12 @@ class ObjectionIn(_Model):
     record_id: int = Field(ge=1, le=2**62)
     grounds: str = Field(min_length=1, max_length=4000)
     statement: str | None = Field(default=None, max_length=4000)
+
+
+class RepairIn(_Model):
+    record_id: int = Field(ge=1, le=2**62)
+    proof: str = Field(min_length=1, max_length=4000)
+    commitment: str = Field(min_length=1, max_length=4000)
 
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {

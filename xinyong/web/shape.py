@@ -183,4 +183,7 @@ def case(value: Case) -> dict[str, Any]:
         "due_on": _date(value.due_on),
         "due_for": value.due_for,
         "open": value.is_open,
+        "refusals": [
+            str(r.get("reason", "")) for r in value.data.get("refusals", []) if isinstance(r, dict)
+        ],
     }

@@ -146,3 +146,19 @@ def file_objection(
     _check_csrf(request, csrf_token)
     state.access.file_objection(actor, record_id, grounds, statement or None)
     return RedirectResponse(f"/me#record-{record_id}", status_code=303)
+
+
+@router.post("/me/repairs")
+def apply_for_repair(
+    request: Request,
+    state: State,
+    actor: CurrentActor,
+    record_id: Annotated[int, Form(ge=1, le=2**62)],
+    proof: Annotated[str, Form(min_length=1, max_length=4000)],
+    commitment: Annotated[str, Form(min_length=1, max_length=4000)],
+    csrf_token: Annotated[str, Form(max_length=128)] = "",
+) -> Response:
+    """Apply for credit repair of one of your records; the outcome shows on your page."""
+    _check_csrf(request, csrf_token)
+    state.access.apply_for_repair(actor, record_id, proof, commitment)
+    return RedirectResponse("/me#cases", status_code=303)

@@ -191,6 +191,16 @@ def file_objection(
     return json_response(request, shape.case(case), status=201)
 
 
+@router.post("/me/repairs", status_code=201, responses=_ok(schemas.CaseOut))
+def apply_for_repair(
+    request: Request, body: schemas.RepairIn, state: State, actor: CurrentActor
+) -> Response:
+    """Apply for credit repair of one of your records (refused with reasons, or running)."""
+    _require_csrf_for_cookie_auth(request)
+    case = state.access.apply_for_repair(actor, body.record_id, body.proof, body.commitment)
+    return json_response(request, shape.case(case), status=201)
+
+
 @router.get("/audit", responses=_ok(schemas.AuditPage))
 def export_audit(
     request: Request,
