@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from web_helpers import TestClient, World, client_for
+from web_helpers import OPERATOR, TestClient, World, client_for
 
 from xinyong.ledger import Store
 
@@ -121,3 +121,26 @@ def test_sources_page_lists_departments(web: tuple[TestClient, World]) -> None:
     assert "北京市海淀区市场监督管理局" in client.get("/sources").text
     twin = client.get("/sources.json").json()
     assert twin["items"][0]["code"] == "SAMR-110108"
+
+
+def test_one_source_has_its_own_page(web: tuple[TestClient, World]) -> None:
+    client, world = web
+    page = client.get(f"/sources/{world.source.code}")
+    assert page.status_code == 200
+    assert world.source.name in page.text
+    assert client.get(f"/sources/{world.source.code}.json").json()["items"][0]["code"] == (
+        world.source.code
+    )
+    assert client.get("/sources/NOPE").status_code == 404
+
+
+def test_non_public_answers_are_never_cached_by_others(web: tuple[TestClient, World]) -> None:
+    client, world = web
+    public = client.get(f"/api/v1/subjects/{world.company.code}")
+    assert public.headers["cache-control"] == "no-cache"
+    _, token = world.access.issue_api_key(OPERATOR, "SAMR-110108", ["licensing_review"])
+    private = client.get(
+        f"/api/v1/subjects/{world.company.code}?purpose=licensing_review",
+        headers={"authorization": f"Bearer {token}"},
+    )
+    assert private.headers["cache-control"] == "private, no-store"

@@ -169,6 +169,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "value.forwarded": ("已转送", "forwarded"),
     "value.approved": ("已修复", "approved"),
     "value.repair_feedback": ("平台反馈", "platform feedback"),
+    "sources.reasons": ("退回原因", "Reasons"),
+    "sources.working_days": ("个工作日内", "working days"),
     "error.title": ("出错了", "Something went wrong"),
     "error.field": ("字段", "Field"),
     "home.lead": (

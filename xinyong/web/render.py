@@ -50,6 +50,13 @@ def json_bytes(data: Any) -> bytes:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
+def _cache_control(request: Request, response: Response) -> None:
+    """Nothing non-public in shared caches; public pages revalidate by ETag."""
+    actor = getattr(request.state, "actor", None)
+    private = (actor is not None and not actor.is_public) or "authorization" in request.headers
+    response.headers["Cache-Control"] = "private, no-store" if private else "no-cache"
+
+
 def _etag(body: bytes) -> str:
     return 'W/"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
 
@@ -75,6 +82,7 @@ def json_response(request: Request, data: Any, status: int = 200) -> Response:
     body = json_bytes(data)
     response = Response(body, status_code=status, media_type="application/json")
     response.headers["Vary"] = "Accept, Cookie, Authorization"
+    _cache_control(request, response)
     return _with_etag(request, response, body) if status == 200 else response
 
 
@@ -100,6 +108,7 @@ def html_response(
     body = page.encode("utf-8")
     response = HTMLResponse(body, status_code=status)
     response.headers["Vary"] = "Accept, Cookie"
+    _cache_control(request, response)
     secure = bool(request.app.state.web.settings.secure_cookies)
     new_csrf = getattr(request.state, "new_csrf", None)
     if new_csrf:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import Response
 
 from xinyong.access import Actor
 from xinyong.ingest.report import source_quality
 from xinyong.web import shape
 from xinyong.web.render import respond
-from xinyong.web.routers.common import MAX_PAGE, snapshot_or_404, view_for
+from xinyong.web.routers.common import MAX_PAGE, snapshot_or_404, strip_json, view_for
 from xinyong.web.state import WebState, current_actor, limit, purpose_of, web_state
 
 router = APIRouter(include_in_schema=False)
@@ -57,6 +57,18 @@ async def subject_page(request: Request, code: str, state: State, actor: Current
     snap = snapshot_or_404(state.access, code)
     view = view_for(state.access, actor, snap, purpose_of(request))
     return respond(request, shape.subject(view), "subject.html", {"view": view})
+
+
+@router.get("/sources/{code}")
+def source_page(request: Request, code: str, state: State, actor: CurrentActor) -> Response:
+    """One furnishing department and its data-quality figures."""
+    wanted = strip_json(code)
+    found = state.store.find_source(wanted)
+    if found is None:
+        raise HTTPException(404, f"no source {wanted!r}")
+    quality = next((q for q in source_quality(state.store) if q.code == wanted), None)
+    data = shape.source(found, quality)
+    return respond(request, {"items": [data]}, "sources.html")
 
 
 @router.get("/sources")
