@@ -84,7 +84,7 @@ def _subject_grant(
     actor: Actor, action: Action, subject_id: int | None, purpose: str | None
 ) -> Grant:
     if actor.subject_id is None or subject_id != actor.subject_id:
-        raise ForbiddenError("a subject may read only its own data")
+        raise ForbiddenError("a subject may see and act on only its own data")
     if purpose not in (None, SUBJECT_ACCESS):
         raise ForbiddenError(f"a subject reads its own data as {SUBJECT_ACCESS}, not {purpose}")
     return Grant(actor, action, SUBJECT_ACCESS, subject_id)
