@@ -169,3 +169,21 @@ def test_a_subject_applies_for_repair_and_sees_the_outcome(
         headers={"x-csrf-token": csrf},
     )
     assert foreign.status_code == 403
+
+
+def test_a_subject_follows_its_case_step_by_step(web: tuple[TestClient, World]) -> None:
+    client, world = web
+    activate(client, world)
+    csrf = client.cookies["xy_csrf"]
+    case = client.post(
+        "/api/v1/me/objections",
+        json={"record_id": world.penalty.id, "grounds": "金额有误"},
+        headers={"x-csrf-token": csrf},
+    ).json()
+    detail = client.get(f"/api/v1/me/cases/{case['id']}").json()
+    assert detail["case"]["id"] == case["id"]
+    assert detail["steps"][0]["actor"] == "account:tuokang"
+    assert "办理过程" in client.get("/me").text
+    cases = client.get("/me.json").json()["cases"]
+    assert cases[0]["steps"] == detail["steps"]
+    assert client.get("/api/v1/me/cases/999999").status_code == 403  # like a stranger's

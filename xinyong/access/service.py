@@ -332,6 +332,22 @@ class Access:
         self.guard(actor, Action.READ_CASES, subject_id=actor.subject_id)
         return self.due_process.cases(subject_id=actor.subject_id)
 
+    def own_cases_with_steps(self, actor: Actor) -> list[tuple[Case, list[dict[str, Any]]]]:
+        """:meth:`own_cases` with each case's chained steps (one audit entry for all)."""
+        cases = self.own_cases(actor)
+        return [(c, self.due_process.history(c.id)) for c in cases]
+
+    def case_history(self, actor: Actor, case_id: int) -> tuple[Case, list[dict[str, Any]]]:
+        """One of the subject's own cases with its chained steps (who did what, when)."""
+        try:
+            case: Case | None = self.due_process.case(case_id)
+        except NotFoundError:
+            case = None
+        owner = case.subject_id if case is not None else None
+        self.guard(actor, Action.READ_CASES, subject_id=owner, detail={"case_id": case_id})
+        assert case is not None  # a missing case is refused above, like a stranger's
+        return case, self.due_process.history(case_id)
+
     def file_objection(
         self, actor: Actor, record_id: int, grounds: str, statement: str | None = None
     ) -> Case:

@@ -145,10 +145,11 @@ def standing_view(catalog: Catalog, case: Any, explanation: Mapping[str, Any]) -
 
 
 def _in_force(today: dt.date) -> sa.ColumnElement[bool]:
+    # ``Case.in_effect`` as SQL: in force and inside its dates (suspended ones have no effect).
     return sa.and_(
         wf_cases.c.kind == "listing",
         wf_cases.c.state == "in_force",
-        wf_cases.c.starts_on <= today,
+        sa.or_(wf_cases.c.starts_on.is_(None), wf_cases.c.starts_on <= today),
         sa.or_(wf_cases.c.ends_on.is_(None), wf_cases.c.ends_on >= today),
     )
 

@@ -171,6 +171,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "value.repair_feedback": ("平台反馈", "platform feedback"),
     "sources.reasons": ("退回原因", "Reasons"),
     "sources.working_days": ("个工作日内", "working days"),
+    "case.steps": ("办理过程", "Steps"),
+    "value.opened": ("受理", "opened"),
+    "value.disputed": ("标注核查中", "marked under verification"),
     "error.title": ("出错了", "Something went wrong"),
     "error.field": ("字段", "Field"),
     "home.lead": (

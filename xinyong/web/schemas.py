@@ -260,6 +260,20 @@ class CaseOut(_Model):
     refusals: list[str]
 
 
+class StepOut(_Model):
+    seq: int
+    step: str
+    on: str
+    at: str
+    actor: str
+    detail: dict[str, Any]
+
+
+class CaseHistoryOut(_Model):
+    case: CaseOut
+    steps: list[StepOut]
+
+
 class CasesOut(_Model):
     items: list[CaseOut]
 

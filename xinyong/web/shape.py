@@ -187,3 +187,18 @@ def case(value: Case) -> dict[str, Any]:
             str(r.get("reason", "")) for r in value.data.get("refusals", []) if isinstance(r, dict)
         ],
     }
+
+
+def steps(history: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A case's chained steps as the subject sees them (the workflows' own shape)."""
+    return [
+        {
+            "seq": h["seq"],
+            "step": h["step"],
+            "on": h["on"],
+            "at": h["at"],
+            "actor": h["actor"],
+            "detail": h["payload"] if isinstance(h["payload"], dict) else {},
+        }
+        for h in history
+    ]

@@ -115,19 +115,21 @@ def me(
     """Everything held about the signed-in subject, and who looked at it."""
     view = state.access.own_view(actor)
     assert actor.subject_id is not None
-    cases = state.access.own_cases(actor)
+    with_steps = state.access.own_cases_with_steps(actor)
+    cases = [c for c, _ in with_steps]
+    histories = {c.id: steps for c, steps in with_steps}
     per_page = 50
     log = state.access.access_log(actor, actor.subject_id, limit=per_page,
                                   offset=(page - 1) * per_page)  # fmt: skip
     data = {
         "subject": shape.subject(view),
-        "cases": [shape.case(c) for c in cases],
+        "cases": [{**shape.case(c), "steps": shape.steps(histories[c.id])} for c in cases],
         "access_log": [shape.audit_entry(e) for e in log],
         "page": page,
     }
     context = {
         "view": view, "log": log, "page": page, "cases": cases, "objection_forms": True,
-        "purposes": state.catalog.purposes,
+        "purposes": state.catalog.purposes, "histories": histories,
     }  # fmt: skip
     return respond(request, data, "me.html", context)
 

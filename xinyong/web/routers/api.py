@@ -181,6 +181,18 @@ def my_cases(request: Request, state: State, actor: CurrentActor) -> Response:
     return json_response(request, {"items": [shape.case(c) for c in cases]})
 
 
+@router.get("/me/cases/{case_id}", responses=_ok(schemas.CaseHistoryOut))
+def my_case(
+    request: Request,
+    case_id: Annotated[int, Path(ge=1, le=2**62)],
+    state: State,
+    actor: CurrentActor,
+) -> Response:
+    """One of your procedures with every chained step: who did what, when, and why."""
+    case, steps = state.access.case_history(actor, case_id)
+    return json_response(request, {"case": shape.case(case), "steps": shape.steps(steps)})
+
+
 @router.post("/me/objections", status_code=201, responses=_ok(schemas.CaseOut))
 def file_objection(
     request: Request, body: schemas.ObjectionIn, state: State, actor: CurrentActor
