@@ -73,3 +73,34 @@ def test_no_operation_answers_with_a_server_error(
     assert response.status_code < 500, (method, url, query, body, response.text)
     if response.status_code >= 400:
         assert set(response.json()["error"]) >= {"status", "code", "message"}
+
+
+PAGES = ["/", "/search", "/subjects/{x}", "/sources/{x}", "/lists", "/lists/{x}",
+         "/decisions/{x}", "/publicity/{x}", "/me", "/signin", "/activate", "/sources"]  # fmt: skip
+FORMS = ["/signin", "/activate", "/signout", "/me/objections", "/me/repairs"]
+PARAMS = ["q", "page", "per_page", "region", "before", "lang", "purpose"]
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck))
+@given(data=st.data())
+def test_no_page_or_form_answers_with_a_server_error(
+    fuzz_target: tuple[TestClient, World, dict[str, Any]], data: st.DataObject
+) -> None:
+    client, world, _ = fuzz_target
+    known = st.sampled_from([world.company.code or "", "SAMR-110108", "penalties", "1"])
+    if data.draw(st.booleans()):
+        path = data.draw(st.sampled_from(PAGES)).replace(
+            "{x}", quote(data.draw(known | TEXT), safe="")
+        )
+        query = {p: data.draw(known | TEXT) for p in PARAMS if data.draw(st.booleans())}
+        response = client.get(path, params=query, headers={"authorization": ""})
+    else:
+        form = {
+            name: data.draw(known | TEXT)
+            for name in ("username", "password", "activation_code", "record_id", "grounds",
+                         "statement", "proof", "commitment", "csrf_token")
+            if data.draw(st.booleans())
+        }  # fmt: skip
+        response = client.post(data.draw(st.sampled_from(FORMS)), data=form,
+                               headers={"authorization": ""}, follow_redirects=False)  # fmt: skip
+    assert response.status_code < 500, (response.request.url, response.text[:500])

@@ -9,10 +9,10 @@ same data, and both carry a weak ETag so unchanged pages cost one round trip.
 from __future__ import annotations
 
 import hashlib
-import json
 from pathlib import Path
 from typing import Any
 
+import orjson
 from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -46,8 +46,8 @@ def language(request: Request) -> str:
 
 
 def json_bytes(data: Any) -> bytes:
-    """Compact UTF-8 JSON (Chinese stays readable, not escaped)."""
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    """Compact UTF-8 JSON (Chinese stays readable, not escaped); orjson is several times faster."""
+    return orjson.dumps(data)
 
 
 def _cache_control(request: Request, response: Response) -> None:
