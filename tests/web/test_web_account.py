@@ -187,3 +187,15 @@ def test_a_subject_follows_its_case_step_by_step(web: tuple[TestClient, World]) 
     cases = client.get("/me.json").json()["cases"]
     assert cases[0]["steps"] == detail["steps"]
     assert client.get("/api/v1/me/cases/999999").status_code == 403  # like a stranger's
+
+
+def test_the_owner_sees_its_public_page_as_everyone_does_unless_it_asks(
+    web: tuple[TestClient, World],
+) -> None:
+    client, world = web
+    activate(client, world)
+    url = f"/api/v1/subjects/{world.company.code}"
+    assert client.get(url).json()["audience"] == "public"
+    full = client.get(url, params={"purpose": "subject_access"}).json()
+    assert full["audience"] == "subject"
+    assert world.withdrawn.id in {r["id"] for r in full["records"]}

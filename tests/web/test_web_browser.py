@@ -5,6 +5,7 @@ screenshots with CJK text.
 
 from __future__ import annotations
 
+import os
 import socket
 import threading
 import time
@@ -56,6 +57,9 @@ def test_search_open_subject_switch_language_and_sign_in(
     portal: tuple[str, World, Store], tmp_path: Path
 ) -> None:
     base, world, store = portal
+    # Set XINYONG_TEST_SCREENSHOTS=DIR to keep the screenshots (for notes and reviews).
+    shots = Path(os.environ.get("XINYONG_TEST_SCREENSHOTS") or tmp_path)
+    shots.mkdir(parents=True, exist_ok=True)
     code = world.access.issue_activation(OPERATOR, world.company.id)
     with playwright.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM))
@@ -67,11 +71,11 @@ def test_search_open_subject_switch_language_and_sign_in(
         page.wait_for_url(f"**/subjects/{world.company.code}")
         assert page.locator("h1").inner_text() == "北京拓康商业管理有限公司"
         assert page.locator(".badge").count() == 0
-        page.screenshot(path=str(tmp_path / "subject-zh.png"), full_page=True)
+        page.screenshot(path=str(shots / "subject-zh.png"), full_page=True)
         page.click("#lang-switch")
         assert page.locator("html").get_attribute("lang") == "en"
         assert page.locator("#records").inner_text() == "Credit records"
-        page.screenshot(path=str(tmp_path / "subject-en.png"), full_page=True)
+        page.screenshot(path=str(shots / "subject-en.png"), full_page=True)
         page.click("#lang-switch")
         page.goto(base + "/activate")
         page.get_by_label("开通码（由平台运营方寄送）").fill(code)
@@ -88,12 +92,13 @@ def test_search_open_subject_switch_language_and_sign_in(
         card.get_by_role("button", name="提交异议").click()
         page.wait_for_url("**/me#record-*")
         assert card.locator(".badge").first.inner_text() == "核查中"
-        page.screenshot(path=str(tmp_path / "me-zh.png"), full_page=True)
+        page.screenshot(path=str(shots / "me-zh.png"), full_page=True)
         page.goto(f"{base}/subjects/{world.company.code}")
         assert page.locator(".badge").first.inner_text() == "核查中"
         assert "我公司已按决定书缴清罚款。" in page.content()
-        page.screenshot(path=str(tmp_path / "subject-disputed-zh.png"), full_page=True)
+        assert world.withdrawn.document_no not in page.content()  # the owner sees the public page
+        page.screenshot(path=str(shots / "subject-disputed-zh.png"), full_page=True)
         browser.close()
     assert store.get_record(world.penalty.id).disputed
     for name in ("subject-zh.png", "subject-en.png", "me-zh.png", "subject-disputed-zh.png"):
-        assert (tmp_path / name).stat().st_size > 10_000
+        assert (shots / name).stat().st_size > 10_000

@@ -34,13 +34,14 @@ def snapshot_or_404(access: Access, code: str) -> Snapshot:
 
 
 def view_for(access: Access, actor: Actor, subject: Snapshot, purpose: str | None) -> SubjectView:
-    """The richest view ``actor`` may have of ``subject``; non-public views are guarded.
+    """The view of ``subject`` the request asks for; non-public views are guarded.
 
-    Agencies and explicit purposes go through the gate (and its log); a subject
-    sees its own record in full; everyone else gets the public view.
+    Agencies always go through the gate (and its log), with their purpose; anyone
+    else sees the public view unless they declare a purpose (a subject declares
+    ``subject_access`` for its own full record, which ``/me`` shows too). The
+    owner therefore sees its public page as everybody else does.
     """
-    own = actor.audience is Audience.SUBJECT and actor.subject_id == subject.subject.id
-    if actor.audience is Audience.AGENCY or purpose is not None or own:
+    if actor.audience is Audience.AGENCY or purpose is not None:
         return access.disclosed_view(actor, subject, purpose)
     return access.public_view(subject)
 
