@@ -93,16 +93,19 @@ def agency_actor(world: World, purposes: tuple[str, ...] = ("licensing_review",)
     return world.access.actor_for_api_key(token)
 
 
-def list_in_force(world: World, clock: ManualClock, outbox: Path) -> int:
+def list_in_force(world: World, clock: ManualClock, outbox: Path, *, grade: bool = False) -> int:
     """Take the company's live penalty through a listing case to ``in_force``; the case id.
 
-    The proposal has the shape the rules engine writes; the case goes the whole
-    way: opened by an officer, noticed, the window waited out, decided by another.
+    The proposal has the shape the rules engine writes (a list entry, or with
+    ``grade`` a downgrade to B); the case goes the whole way: opened by an officer,
+    noticed, the window waited out, decided by another person.
     """
     store = world.access.store
     now = store.clock.now()
     record = world.penalty
-    explanation = {
+    evidence = [{"record_id": record.id, "record_type": record.record_type,
+                 "document_no": record.document_no, "decision_date": str(RECENT)}]  # fmt: skip
+    explanation: dict[str, object] = {
         "kind": "list_entry",
         "target": "samr_serious_violation",
         "policy": {"id": "samr-listing", "version": "1"},
@@ -112,10 +115,22 @@ def list_in_force(world: World, clock: ManualClock, outbox: Path) -> int:
             "legal_basis": [{"instrument": "市场监督管理严重违法失信名单管理办法",
                              "article": "Art. 2"}],
         },
-        "evidence": [{"record_id": record.id, "record_type": record.record_type,
-                      "document_no": record.document_no, "decision_date": str(RECENT)}],
+        "evidence": evidence,
         "measures": [{"id": "legal_representative_ban"}],
     }  # fmt: skip
+    kind, target = "list_entry", "samr_serious_violation"
+    if grade:
+        kind, target = "grade", "B"
+        explanation = {
+            "kind": "grade", "target": "B", "policy": {"id": "grading", "version": "2"},
+            "grade": {"from": "A", "to": "B", "label": {"zh": "B级", "en": "grade B"}},
+            "rules": [{
+                "id": "penalty-downgrade", "version": "2", "decisive": True,
+                "label": {"zh": "受到行政处罚", "en": "administrative penalty"},
+                "legal_basis": [{"instrument": "某信用评价办法", "article": "第十条"}],
+                "evidence": evidence,
+            }],
+        }  # fmt: skip
     with store.engine.begin() as conn:
         conn.execute(
             evaluation_runs.insert().values(
@@ -128,8 +143,8 @@ def list_in_force(world: World, clock: ManualClock, outbox: Path) -> int:
         conn.execute(
             proposals.insert().values(
                 id=1, run_id=1, subject_id=world.company.id, policy_id="samr-listing",
-                policy_version="1", rule_id="serious-violation", kind="list_entry",
-                target="samr_serious_violation", as_of=store.clock.today(),
+                policy_version="1", rule_id="serious-violation", kind=kind,
+                target=target, as_of=store.clock.today(),
                 starts_on=store.clock.today(), ends_on=None, fingerprint="1" * 64,
                 status="proposed", explanation=json.dumps(explanation, ensure_ascii=False),
             )

@@ -52,3 +52,14 @@ def test_evidence_the_public_may_not_see_is_left_out(
     store.withdraw_record(world.penalty.id, reason="决定撤销")
     (entry,) = world.access.public_view(world.company).standing
     assert entry.evidence == ()
+
+
+def test_a_decided_grade_shows_with_its_decisive_rules(
+    world: World, clock: ManualClock, tmp_path: Path
+) -> None:
+    list_in_force(world, clock, tmp_path / "outbox", grade=True)
+    (grade,) = world.access.public_view(world.company).standing
+    assert (grade.kind, grade.target, grade.label.zh) == ("grade", "B", "B级")
+    assert grade.rule == "penalty-downgrade@2"
+    assert grade.legal_basis == ("某信用评价办法 第十条",)
+    assert [e.record_id for e in grade.evidence] == [world.penalty.id]

@@ -107,12 +107,28 @@ def _evidence(explanation: Mapping[str, Any], kind: str) -> tuple[EvidenceView, 
     return tuple(seen.values())
 
 
+def _decisive_rule(explanation: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The rule behind a list entry, or the decisive rules of a grade folded into one."""
+    rule = explanation.get("rule")
+    if isinstance(rule, Mapping):
+        return rule
+    decisive = [r for r in explanation.get("rules") or ()
+                if isinstance(r, Mapping) and r.get("decisive")]  # fmt: skip
+    if not decisive:
+        return {}
+    return {
+        "id": "+".join(str(r.get("id", "")) for r in decisive),
+        "version": "+".join(str(r.get("version", "")) for r in decisive),
+        "label": decisive[0].get("label"),
+        "legal_basis": [b for r in decisive for b in r.get("legal_basis") or ()],
+    }
+
+
 def standing_view(catalog: Catalog, case: Any, explanation: Mapping[str, Any]) -> StandingView:
     """A membership from its case row and its proposal's explanation."""
     kind = str(explanation.get("kind") or "list_entry")
     target = str(case.target or explanation.get("target") or "")
-    rule = explanation.get("rule") if isinstance(explanation.get("rule"), Mapping) else {}
-    assert isinstance(rule, Mapping)
+    rule = _decisive_rule(explanation)
     policy = explanation.get("policy") if isinstance(explanation.get("policy"), Mapping) else {}
     assert isinstance(policy, Mapping)
     label, list_kind, authority, basis = (
@@ -137,7 +153,7 @@ def standing_view(catalog: Catalog, case: Any, explanation: Mapping[str, Any]) -
         case_id=int(case.id), kind=kind, target=target, label=label, list_kind=list_kind,
         authority=authority, legal_basis=basis, starts_on=case.starts_on, ends_on=case.ends_on,
         rule=f"{rule.get('id', case.rule_id)}@{rule.get('version', '')}".rstrip("@"),
-        rule_label=_label(rule["label"], "") if "label" in rule else None,
+        rule_label=_label(rule["label"], "") if rule.get("label") else None,
         policy=f"{policy.get('id', case.policy_id)}@{policy.get('version', case.policy_version)}",
         measures=_measures(catalog, explanation), evidence=_evidence(explanation, kind),
         decided_by=data.get("decided_by"),
