@@ -59,3 +59,18 @@ def test_no_read_without_a_trustworthy_trail(world: World, store: Store) -> None
     _sql(store, "DELETE FROM audit_head")
     with pytest.raises(AuditChainError):
         world.access.export_audit(AUDITOR)
+
+
+def test_concurrent_appends_keep_one_unbroken_chain(world: World, store: Store) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    agency = agency_actor(world)
+
+    def read(_: int) -> None:
+        world.access.disclosed_view(agency, world.company, "licensing_review")
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(read, range(40)))
+    report = store.verify()
+    assert report.ok, report.reason
+    assert report.audit_entries == 4 + 1 + 40  # the fixture's, this key, the reads

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -88,7 +88,7 @@ class AuditChainError(RuntimeError):
 
 def append(
     conn: Connection,
-    now: dt.datetime,
+    clock: Callable[[], dt.datetime],
     actor: Actor,
     action: str,
     outcome: str,
@@ -97,7 +97,12 @@ def append(
     subject_id: int | None = None,
     detail: Mapping[str, Any] | None = None,
 ) -> int:
-    """Chain one entry inside the caller's write transaction; returns its ``seq``."""
+    """Chain one entry inside the caller's write transaction; returns its ``seq``.
+
+    The time is read from ``clock`` only once the head is locked, and never earlier
+    than the previous entry's: entries are ordered by time as well as by ``seq``
+    even when writers race or two machines' clocks disagree slightly.
+    """
     head = conn.execute(
         sa.select(audit_head.c.last_seq, audit_head.c.last_hash)
         .where(audit_head.c.id == 1)
@@ -106,6 +111,13 @@ def append(
     if head is None:
         head = _recreate_head(conn)
     seq, prev = int(head.last_seq) + 1, str(head.last_hash)
+    now = clock()
+    if seq > 1:
+        last = conn.execute(
+            sa.select(audit_log.c.recorded_at).where(audit_log.c.seq == seq - 1)
+        ).scalar_one_or_none()
+        if last is not None and last > now:
+            now = last
     text = payload_text(detail or {})
     digest = event_hash(
         prev,
@@ -160,7 +172,7 @@ class AuditLog:
         """Append one entry in a transaction of its own; returns its ``seq``."""
         with write_transaction(self.engine) as conn:
             return append(
-                conn, self.clock.now(), actor, action, outcome,
+                conn, self.clock.now, actor, action, outcome,
                 purpose=purpose, subject_id=subject_id, detail=detail,
             )  # fmt: skip
 
