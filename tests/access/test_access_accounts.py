@@ -125,3 +125,12 @@ def test_api_keys_are_bound_to_agency_and_purposes_and_stored_as_digests(
 def test_keys_need_known_agency_purposes(world: World, purposes: list[str], message: str) -> None:
     with pytest.raises(InvalidInputError, match=message):
         world.access.issue_api_key(OPERATOR, "SAMR-110108", purposes)
+
+
+def test_old_sessions_are_forgotten(world: World, store: Store, clock: ManualClock) -> None:
+    create_staff(store.engine, store.clock, "op1", PASSWORD, Audience.OPERATOR)
+    world.access.sign_in("op1", PASSWORD)
+    clock.travel(clock.today() + dt.timedelta(days=3))
+    world.access.sign_in("op1", PASSWORD)
+    with store.engine.connect() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(sessions)).scalar_one() == 1

@@ -30,6 +30,8 @@ def sign_in(
     token = new_token()
     now = clock.now()
     with write_transaction(engine) as conn:
+        # Sessions past their end are worth nothing; forget them as new ones open.
+        conn.execute(sessions.delete().where(sessions.c.expires_at < now - dt.timedelta(days=1)))
         conn.execute(
             sessions.insert().values(
                 token_hash=digest(token), account_id=account.id, created_at=now,
