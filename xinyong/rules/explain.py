@@ -11,6 +11,7 @@ result rows and the facts, so DuckDB and Spark results give byte-identical outpu
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -455,8 +456,13 @@ def fact_index(facts: pa.Table, ids: Iterable[int]) -> dict[int, dict[str, Any]]
     wanted = pa.array(sorted(set(ids)), type=pa.int64())
     if len(wanted) == 0:
         return {}
-    rows = facts.filter(pc.is_in(facts["record_id"], value_set=wanted)).to_pylist()
-    return {r["record_id"]: r for r in rows}
+    shown = [n for n in facts.column_names if n not in _NOT_SHOWN]
+    rows = facts.filter(pc.is_in(facts["record_id"], value_set=wanted)).select(shown)
+    return {r["record_id"]: r for r in rows.to_pylist()}
+
+
+#: Facts columns that decide usability but are not part of an explanation's evidence.
+_NOT_SHOWN = frozenset({"subject_id", "published", "status", "disputed"})
 
 
 def proposals_from(
@@ -466,7 +472,27 @@ def proposals_from(
     catalog: Catalog,
     current_grades: Mapping[int, str] | None = None,
 ) -> list[Proposal]:
-    """Every proposal of one evaluation, sorted by subject, kind, target and rule."""
+    """Every proposal of one evaluation, sorted by subject, kind, target and rule.
+
+    Builds millions of small dicts that all stay alive, so the cyclic garbage
+    collector is paused meanwhile: its passes would only re-scan them, again and again.
+    """
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return _proposals_from(compiled, result, facts, catalog, current_grades)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _proposals_from(
+    compiled: CompiledPolicy,
+    result: pa.Table,
+    facts: pa.Table,
+    catalog: Catalog,
+    current_grades: Mapping[int, str] | None,
+) -> list[Proposal]:
     policy, as_of = compiled.policy, compiled.as_of
     rows = result.to_pylist()
     ids = (i for r in rows for k, v in r.items() if k.startswith("ids") and v for i in v)
