@@ -160,7 +160,7 @@ def standing_view(catalog: Catalog, case: Any, explanation: Mapping[str, Any]) -
     )  # fmt: skip
 
 
-def _in_force(today: dt.date) -> sa.ColumnElement[bool]:
+def _in_force(today: dt.date | sa.BindParameter[dt.date]) -> sa.ColumnElement[bool]:
     # ``Case.in_effect`` as SQL: in force and inside its dates (suspended ones have no effect).
     return sa.and_(
         wf_cases.c.kind == "listing",
@@ -178,14 +178,20 @@ def _select() -> sa.Select[Any]:
     ).join(proposals, proposals.c.id == wf_cases.c.proposal_id)  # fmt: skip
 
 
+_BY_SUBJECT = (
+    _select()
+    .where(wf_cases.c.subject_id == sa.bindparam("sid"), _in_force(sa.bindparam("today")))
+    .order_by(wf_cases.c.id)
+)
+
+
 def standing_of(
     conn: Connection, catalog: Catalog, subject_id: int, today: dt.date
 ) -> list[StandingView]:
     """The subject's memberships and grades in force today."""
-    stmt = _select().where(wf_cases.c.subject_id == subject_id, _in_force(today))
     return [
         standing_view(catalog, row, json.loads(row.explanation))
-        for row in conn.execute(stmt.order_by(wf_cases.c.id))
+        for row in conn.execute(_BY_SUBJECT, {"sid": subject_id, "today": today})
     ]
 
 
