@@ -45,7 +45,7 @@ def test_the_demo_command_prints_what_it_loaded(settings: Settings) -> None:
         "XINYONG_SECRET_KEY": settings.secret_key or "",
     }
     runner = CliRunner()
-    args = ["demo", "--entities", "60", "--records", "600", "--json"]
+    args = ["demo", "--entities", "60", "--records", "600", "--json", "--no-serve"]
     result = runner.invoke(app, args, env=env)
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout.strip().splitlines()[-1])
@@ -53,7 +53,9 @@ def test_the_demo_command_prints_what_it_loaded(settings: Settings) -> None:
     assert report["ingested"]["rows"] == 660
     assert report["examples"]
 
-    text = runner.invoke(app, ["demo", "--entities", "60", "--records", "600"], env=env)
+    text = runner.invoke(
+        app, ["demo", "--entities", "60", "--records", "600", "--no-serve"], env=env
+    )
     assert text.exit_code == 0, text.output
     assert "chain intact" in text.stdout
     assert f"subject show {report['examples'][0]}" in text.stdout

@@ -59,11 +59,15 @@ def demo(
     records: Annotated[int, typer.Option(min=10, help="Records to generate.")] = 20_000,
     seed: Annotated[int, typer.Option(help="Seed of the generated region.")] = 1,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    serve: Annotated[
+        bool, typer.Option("--serve/--no-serve", help="Then serve the portal and API.")
+    ] = True,
 ) -> None:
-    """Load a generated region into the embedded store (or XINYONG_DATABASE_URL) and explain it.
+    """Load a generated region into the embedded store (or XINYONG_DATABASE_URL), then serve it.
 
     Safe to run again: the region is regenerated identically and files already
-    ingested are recognised, so nothing is added twice.
+    ingested are recognised, so nothing is added twice. Ends by serving the portal
+    and the JSON API (XINYONG_HOST, XINYONG_PORT; Ctrl-C stops), unless --no-serve.
     """
     settings = load_settings()
     print(f"Loading a generated region into {settings.home} …", file=sys.stderr)
@@ -91,6 +95,10 @@ def demo(
         typer.echo(_explain(report))
     if not report.verify.ok:
         raise typer.Exit(1)
+    if serve:
+        from xinyong.cli.serve import serve as serve_portal
+
+        serve_portal()
 
 
 def register(app: typer.Typer) -> None:
