@@ -138,10 +138,18 @@ def load(port: int, paths: list[str], seconds: float) -> dict[str, Any]:
     return result
 
 
+def _wrk_ms(value: str) -> float:
+    """A wrk latency (``850.00us``, ``12.34ms``, ``1.02s``) in milliseconds."""
+    for unit, factor in (("us", 0.001), ("ms", 1.0), ("m", 60_000.0), ("s", 1000.0)):
+        if value.endswith(unit):
+            return float(value[: -len(unit)]) * factor
+    return float(value)
+
+
 def wrk_load(port: int, path: str, seconds: float) -> dict[str, Any]:
     """One URL through ``wrk`` (64 connections, 2 threads)."""
     out = subprocess.run(
-        ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency",
+        ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{max(1, round(seconds))}s", "--latency",
          f"http://127.0.0.1:{port}{path}"],
         check=True, capture_output=True, text=True,
     ).stdout  # fmt: skip
@@ -151,9 +159,7 @@ def wrk_load(port: int, path: str, seconds: float) -> dict[str, Any]:
         if line.startswith("Requests/sec:"):
             figures["rps"] = float(parts[1])
         elif parts[:1] in (["50%"], ["99%"]):
-            value = parts[1]
-            ms = float(value[:-2]) if value.endswith("ms") else float(value[:-1]) * 1000
-            figures[f"p{parts[0][:-1]}_ms"] = ms
+            figures[f"p{parts[0][:-1]}_ms"] = _wrk_ms(parts[1])
     return figures
 
 
