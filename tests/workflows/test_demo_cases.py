@@ -16,7 +16,7 @@ AS_OF = dt.date(2025, 6, 30)
 
 def test_seeding_reaches_every_state_once(world: World, clock: ManualClock) -> None:
     clock.travel(dt.date(2024, 1, 3))
-    cited = [world.penalty(dt.date(2025, 2, 1 + i), tier="serious") for i in range(8)]
+    cited = [world.penalty(dt.date(2025, 2, 1 + i), tier="serious") for i in range(12)]
     for record in cited:
         world.proposal([record.id])
     for i in range(7):

@@ -11,7 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from xinyong.ids import uscc
-from xinyong.ledger import Record, Source, Store, Subject
+from xinyong.ledger import Record, Source, Store, Subject, counters
 from xinyong.ledger.tables import evaluation_runs, proposals
 from xinyong.workflows import Context, DueProcess, FileTransport, Notice
 from xinyong.workflows.transports import Outgoing
@@ -79,14 +79,9 @@ class World:
         today = self.store.clock.today()
         now = self.store.clock.now()
         with self.store.engine.begin() as conn:
-            run_id = (
-                int(
-                    conn.execute(
-                        sa.select(sa.func.coalesce(sa.func.max(evaluation_runs.c.id), 0))
-                    ).scalar_one()
-                )
-                + 1
-            )
+            # Ids from the counters the rules engine uses, so its own runs never collide.
+            run_id = counters.reserve(conn, "ledger.evaluation_runs", 1)[0]
+            proposal_id = counters.reserve(conn, "ledger.proposals", 1)[0]
             conn.execute(
                 evaluation_runs.insert().values(
                     id=run_id, policy_id="samr-listing", policy_version="1", policy_sha256="0" * 64,
@@ -110,14 +105,14 @@ class World:
             }
             conn.execute(
                 proposals.insert().values(
-                    id=run_id, run_id=run_id, subject_id=(subject or self.company).id,
+                    id=proposal_id, run_id=run_id, subject_id=(subject or self.company).id,
                     policy_id="samr-listing", policy_version="1", rule_id="serious-violation",
                     kind=kind, target=target, as_of=today, starts_on=today, ends_on=ends_on,
-                    fingerprint=f"{run_id:064d}", status="proposed",
+                    fingerprint=f"{proposal_id:064d}", status="proposed",
                     explanation=json.dumps(explanation, ensure_ascii=False, sort_keys=True),
                 )
             )  # fmt: skip
-        return run_id
+        return proposal_id
 
     def proposal_status(self, proposal_id: int) -> str:
         with self.store.engine.connect() as conn:
