@@ -9,6 +9,28 @@ get the closest names sharing a two-character piece of the query.
 
 Natural persons are never found by search: the public reaches a person's
 records only where the catalog publishes them, never by typing a name.
+
+Name matching is index-backed (migration 0006) but gives the same answer as
+``name LIKE '%term%'`` for every term:
+
+- SQLite: ``search_names``, an FTS5 ``trigram`` index over organisation names
+  (brackets folded to half width, two U+001F characters appended), proposes
+  candidates; the exact ``LIKE`` test then runs on those rows only. A term of
+  three or more characters is a phrase query. Trigrams cannot answer a one-
+  or two-character term directly, so such a term is looked up in the index's
+  vocabulary (``search_names_vocab``): the trigrams that *begin* with it
+  (the appended U+001F make every piece of a name begin one), at most
+  ``_MAX_TOKENS`` of them, become an ``OR`` query.
+- Reading the vocabulary of a common short term is slow (FTS5 counts its
+  documents), so a short term is first tried on a sample of ``_SAMPLE``
+  indexed names; if it is frequent there it counts as common (below).
+- A term that matches more than ``_CANDIDATES`` names (``有限公司``, ``北京``)
+  is not worth collecting: the names are read in result order through the
+  ``(length(name), name)`` index and tested one by one until the page is full,
+  which is quick precisely because matches are dense. If every term is that
+  common but together they are rare, this read is as slow as a full scan.
+- PostgreSQL: a ``pg_trgm`` GIN index on ``subjects.name`` serves ``LIKE``
+  directly and the planner chooses between it and the order index.
 """
 
 from __future__ import annotations
@@ -17,9 +39,10 @@ import difflib
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from xinyong.access.hanzi import to_simplified
 from xinyong.ids import uscc
@@ -31,6 +54,13 @@ from xinyong.ledger.tables import subjects
 MAX_QUERY = 100
 _CODE_SHAPE = re.compile(r"[0-9A-Z]{15,18}")
 _LIKE_ESCAPE = str.maketrans({"%": r"\%", "_": r"\_", "\\": r"\\"})
+_SAMPLE = 2000  # indexed names a short term is tried on to judge how common it is
+_CANDIDATES = 2000  # more matches than this: read in result order instead
+_MAX_TOKENS = 300  # trigrams a short term may expand to before it counts as common
+# A literal, not a parameter: the search indexes are partial on this condition.
+_IS_ORGANISATION = subjects.c.kind != sa.literal_column(f"'{NATURAL_PERSON}'")
+_SEARCH_NAMES = sa.table("search_names", sa.column("rowid", sa.Integer), sa.column("name"))
+_VOCAB = sa.table("search_names_vocab", sa.column("term"), sa.column("doc", sa.Integer))
 
 
 @dataclass(frozen=True)
@@ -73,7 +103,7 @@ def _name_variants(text: str) -> list[str]:
 
 def _organisations() -> sa.Select[tuple[str | None, str, str, str | None]]:
     return sa.select(subjects.c.code, subjects.c.name, subjects.c.kind, subjects.c.region).where(
-        subjects.c.kind != NATURAL_PERSON
+        _IS_ORGANISATION
     )
 
 
@@ -89,14 +119,17 @@ def search(engine: Engine, query: str, *, limit: int = 20, offset: int = 0) -> S
     code = text.upper()
     if _CODE_SHAPE.fullmatch(code):
         return _by_code(engine, query, code)
+    words = terms(query)
     stmt = (
         _organisations()
-        .where(*(_contains(term) for term in terms(query)))
+        .where(*(_contains(term) for term in words))
         .order_by(sa.func.length(subjects.c.name), subjects.c.name)
         .limit(limit + 1)
         .offset(offset)
     )
     with read_transaction(engine) as conn:
+        if conn.dialect.name == "sqlite" and (candidates := _rarest(conn, words)) is not None:
+            stmt = stmt.where(subjects.c.id.in_(candidates))
         hits = _hits(conn.execute(stmt))
     more = len(hits) > limit
     hits = hits[:limit]
@@ -106,10 +139,71 @@ def search(engine: Engine, query: str, *, limit: int = 20, offset: int = 0) -> S
     return SearchResult(query, text, tuple(hits), more, suggestions)
 
 
-def _contains(term: str) -> sa.ColumnElement[bool]:
+def _match(conn: Connection, term: str) -> str | None:
+    """An FTS5 query for names that may contain ``term``: "" if none can, None if too many."""
+    term = term[:MAX_QUERY].lower()
+    if len(term) >= 3:
+        return '"' + term.replace('"', '""') + '"'
+    if _frequent(conn, term):
+        return None
+    stmt = (
+        sa.select(_VOCAB.c.term)
+        .where(_VOCAB.c.term >= term, _VOCAB.c.term < term + "\U0010ffff")
+        .limit(_MAX_TOKENS + 1)
+    )
+    tokens = [t for (t,) in conn.execute(stmt) if t.startswith(term)]
+    if len(tokens) > _MAX_TOKENS:
+        return None
+    if not tokens:
+        return ""  # no name contains it
+    return " OR ".join('"' + t.replace('"', '""') + '"' for t in tokens)
+
+
+def _frequent(conn: Connection, term: str) -> bool:
+    """Whether ``term`` looks to be in more than ``_CANDIDATES`` names, judged on a sample."""
+    sample = sa.select(_SEARCH_NAMES.c.name).limit(_SAMPLE).subquery()
+    pattern = f"%{term.translate(_LIKE_ESCAPE)}%"
+    seen = conn.execute(
+        sa.select(sa.func.count()).where(sample.c.name.like(pattern, escape="\\"))
+    ).scalar_one()
+    if not seen:
+        return False
+    total = conn.execute(sa.select(sa.func.max(_SEARCH_NAMES.c.rowid))).scalar_one() or 0
+    return bool(seen * total > _CANDIDATES * _SAMPLE)
+
+
+def _matches(match: str) -> sa.TextClause:
+    return sa.text("search_names MATCH :match").bindparams(match=match)
+
+
+def _candidates(conn: Connection, match: str, cap: int) -> list[int] | None:
+    """Row ids of names matching the FTS5 query ``match``; None if more than ``cap``."""
+    stmt = sa.select(_SEARCH_NAMES.c.rowid).where(_matches(match)).limit(cap + 1)
+    ids = list(conn.execute(stmt).scalars())
+    return None if len(ids) > cap else ids
+
+
+def _rarest(conn: Connection, words: list[str]) -> list[int] | None:
+    """Candidate row ids from the rarest term's trigrams; None if every term is common."""
+    best: list[int] | None = None
+    for term in sorted(words, key=len, reverse=True):
+        match = _match(conn, term)
+        if match == "":
+            return []
+        if match is None:
+            continue
+        ids = _candidates(conn, match, _CANDIDATES if best is None else len(best))
+        if ids is not None:
+            best = ids
+            if len(best) < 50:
+                break
+    return best
+
+
+def _contains(term: str, name: sa.ColumnElement[str] = subjects.c.name) -> sa.ColumnElement[bool]:
     """The name contains ``term`` (brackets in either width)."""
     likes = [
-        subjects.c.name.like(f"%{v.translate(_LIKE_ESCAPE)}%", escape="\\")
+        name.like(f"%{v.translate(_LIKE_ESCAPE)}%", escape="\\")
         for v in _name_variants(term[:MAX_QUERY])
     ]
     return sa.or_(*likes)
@@ -128,14 +222,30 @@ def _by_code(engine: Engine, query: str, code: str) -> SearchResult:
     return SearchResult(query, code, tuple(hits), False, code_suggestion=fixed)
 
 
+def _suggestion_candidates(
+    conn: Connection, stmt: sa.Select[Any], pieces: list[str], pool: int
+) -> sa.Select[Any]:
+    """``stmt`` narrowed to the first ``pool`` names holding a piece, found by trigram."""
+    matches = [_match(conn, p) for p in pieces]
+    if any(m is None for m in matches):
+        return stmt  # a common piece: the plain scan fills the pool at once
+    query = " OR ".join(f"({m})" for m in matches if m)
+    if not query:
+        return stmt.where(sa.false())
+    found = sa.select(_SEARCH_NAMES.c.rowid).where(_matches(query)).limit(pool)
+    return stmt.where(subjects.c.id.in_(list(conn.execute(found).scalars())))
+
+
 def suggest(engine: Engine, text: str, *, limit: int = 5, pool: int = 200) -> list[Hit]:
     """Names close to ``text``: candidates share a two-character piece, ranked by similarity."""
     pieces = list(dict.fromkeys(text[i : i + 2] for i in range(len(text) - 1)))[:8]
     if not pieces:
         return []
     likes = [subjects.c.name.like(f"%{p.translate(_LIKE_ESCAPE)}%", escape="\\") for p in pieces]
-    stmt = _organisations().where(sa.or_(*likes)).limit(pool)
+    stmt = _organisations().where(sa.or_(*likes)).order_by(subjects.c.id).limit(pool)
     with read_transaction(engine) as conn:
+        if conn.dialect.name == "sqlite":
+            stmt = _suggestion_candidates(conn, stmt, pieces, pool)
         candidates = _hits(conn.execute(stmt))
     scored = [(difflib.SequenceMatcher(None, text, c.name).ratio(), c) for c in candidates]
     scored = [(s, c) for s, c in scored if s >= 0.4]

@@ -71,6 +71,17 @@ sources = sa.Table(
     sa.Column("created_at", UTCDateTime, nullable=False),
 )
 
+
+def in_metadata(name: str | None, type_: str, _parents: object) -> bool:
+    """Whether schema comparisons consider a table or index (Alembic's ``include_name``).
+
+    The name-search structures (``search_*``: an FTS5 table and its triggers on
+    SQLite, trigram and order indexes) are dialect-specific and managed by
+    migration 0006 alone.
+    """
+    return not (type_ in ("table", "index") and (name or "").startswith("search_"))
+
+
 subjects = sa.Table(
     "subjects",
     metadata,

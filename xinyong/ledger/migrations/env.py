@@ -12,7 +12,7 @@ from alembic import context
 from sqlalchemy.engine import Connection
 
 from xinyong.ledger.engine import create_store_engine, write_transaction
-from xinyong.ledger.tables import metadata
+from xinyong.ledger.tables import in_metadata, metadata
 from xinyong.settings import load_settings
 
 
@@ -20,6 +20,7 @@ def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=metadata,
+        include_name=in_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         transactional_ddl=True,
         compare_type=True,
