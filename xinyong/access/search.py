@@ -30,7 +30,10 @@ Name matching is index-backed (migration 0006) but gives the same answer as
   which is quick precisely because matches are dense. If every term is that
   common but together they are rare, this read is as slow as a full scan.
 - PostgreSQL: a ``pg_trgm`` GIN index on ``subjects.name`` serves ``LIKE``
-  directly and the planner chooses between it and the order index.
+  directly and the planner chooses between it and the order index. pg_trgm
+  extracts no trigram from a one- or two-character ``LIKE`` term, so a rare
+  short term still scans the organisations there. Where the extension could
+  not be created the migration logged so and the plain scan remains.
 """
 
 from __future__ import annotations
