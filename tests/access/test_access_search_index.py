@@ -156,3 +156,28 @@ def test_near_misses_get_suggestions(registered: Store, thresholds: str) -> None
     assert result.hits == ()
     assert result.suggestions[0].name == "上海拓康科技有限公司"
     assert suggest(registered.engine, normalise("完全无关的词语")) == []
+
+
+def test_the_index_holds_organisations_only_and_the_plans_use_it(registered: Store) -> None:
+    """Plans, not timings: the structures exist and the order index serves the ordering."""
+    with read_transaction(registered.engine) as conn:
+        sqlite = conn.dialect.name == "sqlite"
+        if sqlite:
+            indexed = conn.execute(sa.text("SELECT count(*) FROM search_names")).scalar_one()
+            assert indexed == len(NAMES)  # the person is not indexed
+        else:
+            names = conn.execute(
+                sa.text("SELECT indexname FROM pg_indexes WHERE indexname LIKE :p"),
+                {"p": "search_subjects_%"},
+            ).scalars()
+            assert set(names) == {"search_subjects_order", "search_subjects_trgm"}
+            conn.execute(sa.text("SET LOCAL enable_seqscan = off"))
+        stmt = (
+            search_module._organisations()
+            .order_by(sa.func.length(subjects.c.name), subjects.c.name)
+            .limit(21)
+        )
+        sql = str(stmt.compile(conn, compile_kwargs={"literal_binds": True}))
+        explain = "EXPLAIN QUERY PLAN" if sqlite else "EXPLAIN"
+        plan = " ".join(str(r) for r in conn.exec_driver_sql(f"{explain} {sql}").all())
+        assert "search_subjects_order" in plan
