@@ -6,7 +6,7 @@
 * Forms carry a CSRF token that must equal the ``xy_csrf`` cookie
   (double submit; the cookie is ``SameSite=Strict``). API calls authenticated by
   cookie must send it as ``X-CSRF-Token``; calls with an API key need none.
-* Rate limits count per client address in fixed one-minute windows, in this
+* Rate limits count per client address over a sliding one-minute window, in this
   process: with several workers each enforces its own share.
 """
 
@@ -16,6 +16,7 @@ import hmac
 import secrets
 import threading
 import time
+from collections import deque
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
@@ -92,26 +93,32 @@ def is_secure(request: Request, forced: bool) -> bool:
 
 
 class RateLimiter:
-    """At most ``limit`` hits per key per ``window`` seconds (fixed windows)."""
+    """At most ``limit`` hits per key in any ``window`` seconds (a sliding window).
+
+    A sliding window, not fixed ones: with fixed windows a client gets twice the
+    limit across a boundary, and whether a burst is cut depends on the clock. Each
+    key keeps the times of its last ``limit`` hits only, so memory is bounded per key;
+    the table itself is dropped when address spraying fills it.
+    """
 
     def __init__(self, limit: int, window: float = 60.0) -> None:
         self.limit = limit
         self.window = window
-        self._counts: dict[str, tuple[int, int]] = {}
+        self._hits: dict[str, deque[float]] = {}
         self._lock = threading.Lock()
 
     def hit(self, key: str, now: float | None = None) -> float | None:
-        """Count one hit; ``None`` if allowed, else the seconds until the window resets."""
+        """Count one hit; ``None`` if allowed, else the seconds until one is allowed again."""
         now = time.monotonic() if now is None else now
-        slot = int(now // self.window)
         with self._lock:
-            seen_slot, count = self._counts.get(key, (slot, 0))
-            if seen_slot != slot:
-                count = 0
-                if len(self._counts) > 100_000:
-                    self._counts.clear()  # bounded memory under address spraying
-            count += 1
-            self._counts[key] = (slot, count)
-        if count > self.limit:
-            return (slot + 1) * self.window - now
+            recent = self._hits.get(key)
+            if recent is None:
+                if len(self._hits) > 100_000:
+                    self._hits.clear()  # bounded memory under address spraying
+                recent = self._hits[key] = deque(maxlen=max(self.limit, 1))
+            while recent and recent[0] <= now - self.window:
+                recent.popleft()
+            if len(recent) >= self.limit:
+                return recent[0] + self.window - now
+            recent.append(now)
         return None
