@@ -118,13 +118,6 @@ def _fields_of(atom: Atom) -> tuple[str, ...]:
     return tuple(dict.fromkeys(names))
 
 
-def _add_months(day: dt.date, months: int) -> dt.date:
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    last = (dt.date(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1)).day
-    return dt.date(year, month, min(day.day, last))
-
-
 def _leaves(atom: Atom, fact: Mapping[str, Any]) -> dt.date | None:
     """The first day the record no longer counts for ``atom`` (None: not by time)."""
     ends: list[dt.date] = []
@@ -132,7 +125,7 @@ def _leaves(atom: Atom, fact: Mapping[str, Any]) -> dt.date | None:
         ends.append(fact["public_until"] + dt.timedelta(days=1))
     within = atom.records.within
     if within is not None:
-        ends.append(_add_months(fact["effective_date"], within.months) + dt.timedelta(within.days))
+        ends.append(within.add_to(fact["effective_date"]))
     if atom.records.years is not None and atom.records.year_field is not None:
         year = fact[column(atom.records.year_field)]
         if year is not None:
