@@ -150,3 +150,19 @@ def test_a_proposal_in_a_case_is_neither_repeated_nor_superseded(store: Store) -
     with store.engine.connect() as conn:
         statuses = conn.execute(sa.select(proposals.c.status)).scalars().all()
     assert set(statuses) == {"case_opened"}, "the workflow, not the rules, closes a case"
+
+
+def test_a_grade_in_force_that_no_rule_supports_any_more_is_proposed_back(store: Store) -> None:
+    world = World(store)
+    subject = world.org()
+    record = world.penalty(subject, days_ago(30), ["licence_revocation"])
+    grading = [p for p in load_policies() if p.id == "enterprise_credit_risk"]
+    evaluate(store, as_of=AS_OF, policies=grading, subject_ids=[subject.id])
+    with store.engine.begin() as conn:
+        conn.execute(proposals.update().values(status="in_force"))  # as the workflow decides
+    store.withdraw_record(record, reason="decision revoked")
+    (back,) = evaluate(store, as_of=AS_OF, policies=grading, subject_ids=[subject.id])[0].proposals
+    assert (back.kind, back.target) == ("grade", "B")
+    assert back.body["grade"]["from"] == "D"
+    assert back.body["rules"] == []
+    assert back.body["what_would_change"]["note"].startswith("no rule fires")

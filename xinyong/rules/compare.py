@@ -117,9 +117,7 @@ def compare(
     catalog = catalog or load_catalog()
     day = as_of or store.clock.today()
     snapshot = take_snapshot(store, catalog, [a, b])
-    runner = make_engine(
-        engine, spark_master=store.settings.spark_master, spark_workdir=store.settings.spark_workdir
-    )
+    runner = make_engine(engine, store.settings)
     try:
         runs = [
             run_policy(compile_policy(p, snapshot.layout, day), snapshot, runner, catalog, {})

@@ -21,6 +21,7 @@ import pyarrow.parquet as pq
 
 from xinyong.rules.compile import CompiledPolicy
 from xinyong.rules.errors import EngineUnavailableError
+from xinyong.settings import Settings
 
 ENGINES = ("duckdb", "spark")
 
@@ -134,12 +135,10 @@ class SparkEngine:
             shutil.rmtree(self.workdir, ignore_errors=True)
 
 
-def make_engine(
-    name: str, *, spark_master: str = "local[2]", spark_workdir: Path | None = None
-) -> Engine:
-    """The engine called ``name``; a clear error when it cannot run here."""
+def make_engine(name: str, settings: Settings) -> Engine:
+    """The engine called ``name`` (Spark as the settings place it); a clear error otherwise."""
     if name == "duckdb":
         return DuckDBEngine()
     if name == "spark":
-        return SparkEngine(spark_master, spark_workdir)
+        return SparkEngine(settings.spark_master, settings.spark_workdir)
     raise EngineUnavailableError(f"unknown engine {name!r} (one of: {', '.join(ENGINES)})")

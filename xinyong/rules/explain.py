@@ -390,11 +390,14 @@ def _grade_proposal(
     others = [r for r in fired if r not in decisive]
     stops = [row.stops(r.when) for r in decisive]
     without = resolve_grade(policy, others)
+    known = [d for d in stops if d is not None]
     change: dict[str, Any] = {
         "grade_without_these_rules": without,
         "rules": [r.id for r in decisive],
-        "earliest_by_time_alone": None if None in stops else _plain(max(d for d in stops if d)),
+        "earliest_by_time_alone": _plain(max(known)) if known and None not in stops else None,
     }
+    if not fired:
+        change["note"] = "no rule fires any more: the default grade applies"
     if policy.scale and policy.scale.rank(grade) < policy.scale.rank(policy.scale.default):
         change["lost_if"] = [c for r in decisive for c in _absences(r.when)]
     sid = row.data["subject_id"]
@@ -433,6 +436,15 @@ def _grade_proposal(
     }
     rule_id = "+".join(r.id for r in decisive)
     return Proposal(sid, "grade", grade, rule_id, as_of, None, fp, body)
+
+
+def back_to_default(
+    compiled: CompiledPolicy, subject: Mapping[str, Any], current: str
+) -> Proposal | None:
+    """The grade proposal for a subject no rule fires for, whose grade in force is another."""
+    return _grade_proposal(
+        compiled.policy, [], _Row(dict(subject), compiled, {}), compiled.as_of, current
+    )
 
 
 def _absences(cond: Condition) -> list[str]:

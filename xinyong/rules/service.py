@@ -35,7 +35,7 @@ from xinyong.ledger.store import Store
 from xinyong.ledger.tables import chain_head, evaluation_runs, proposals
 from xinyong.rules.compile import CompiledPolicy, compile_policy
 from xinyong.rules.engines import DuckDBEngine, Engine, make_engine
-from xinyong.rules.explain import Proposal, canonical, proposals_from
+from xinyong.rules.explain import Proposal, back_to_default, canonical, proposals_from
 from xinyong.rules.facts import FactsLayout, build_facts, build_subjects, layout_for
 from xinyong.rules.loader import load_policies
 from xinyong.rules.model import Policy
@@ -140,46 +140,27 @@ def run_policy(
     """Run one compiled policy on a snapshot; no writes."""
     result = engine.run(compiled, snapshot.facts, snapshot.subjects)
     items = proposals_from(compiled, result, snapshot.facts, catalog, grades)
-    items += _back_to_default(compiled.policy, compiled.as_of, result, snapshot, grades or {})
+    items += _back_to_default(compiled, result, snapshot, grades or {})
     items.sort(key=lambda p: (p.subject_id, p.kind, p.target, p.rule_id, p.fingerprint))
     return RunResult(compiled.policy, compiled.as_of, engine.name, items, digest_of(items))
 
 
 def _back_to_default(
-    policy: Policy, as_of: dt.date, result: pa.Table, snapshot: Snapshot, grades: dict[int, str]
+    compiled: CompiledPolicy, result: pa.Table, snapshot: Snapshot, grades: dict[int, str]
 ) -> list[Proposal]:
     """Grade proposals for subjects whose grade in force no rule supports any more."""
+    policy = compiled.policy
     if policy.scale is None or not grades:
         return []
-    from xinyong.rules.explain import fingerprint
-
     fired = set(result.column("subject_id").to_pylist())
-    default = policy.scale.default
-    waiting = {s: g for s, g in grades.items() if s not in fired and g != default}
+    waiting = {s: g for s, g in grades.items() if s not in fired and g != policy.scale.default}
     if not waiting:
         return []
     out = []
     for row in snapshot.subjects.to_pylist():
-        sid = row["subject_id"]
-        if sid not in waiting or row["kind"] not in policy.subject_kinds:
-            continue
-        fp = fingerprint(policy.id, policy.version, [], sid, "grade", default, [])
-        subject = {k: row[k] for k in ("code", "kind", "region")} | {"id": sid}
-        body: dict[str, Any] = {
-            "policy": {"id": policy.id, "version": policy.version, "sha256": policy.sha256},
-            "as_of": as_of.isoformat(),
-            "subject": subject,
-            "kind": "grade",
-            "target": default,
-            "grade": {"from": waiting[sid], "to": default, "default": default,
-                      "scale": list(policy.scale.grades), "label": None},
-            "rules": [],
-            "what_would_change": {"note": "no rule fires any more: the default grade applies"},
-            "starts_on": as_of.isoformat(),
-            "ends_on": None,
-            "fingerprint": fp,
-        }  # fmt: skip
-        out.append(Proposal(sid, "grade", default, "", as_of, None, fp, body))
+        if row["subject_id"] in waiting and row["kind"] in policy.subject_kinds:
+            proposal = back_to_default(compiled, row, waiting[row["subject_id"]])
+            out.extend([proposal] if proposal else [])
     return out
 
 
@@ -254,15 +235,7 @@ def evaluate(
     chosen = [p for p in (policies or load_policies()) if p.in_force(day)]
     started = store.clock.now()
     snapshot = take_snapshot(store, catalog, chosen, subject_ids)
-    runner = (
-        make_engine(
-            engine,
-            spark_master=store.settings.spark_master,
-            spark_workdir=store.settings.spark_workdir,
-        )
-        if isinstance(engine, str)
-        else engine
-    )
+    runner = make_engine(engine, store.settings) if isinstance(engine, str) else engine
     results = []
     with read_transaction(store.engine) as conn:
         grades = {p.id: current_grades(conn, p, subject_ids) for p in chosen if p.scale}
