@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 # The access suite's builders describe the same little world the web tests browse.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "access"))
 
-from access_helpers import OPERATOR, PASSWORD, World, list_in_force, populate
+from access_helpers import OPERATOR, PASSWORD, World, list_in_force, populate, subject_actor
 
 from xinyong.ledger import Store
 from xinyong.web import create_app
@@ -34,6 +34,7 @@ __all__ = [
     "list_in_force",
     "populate",
     "sign_in",
+    "subject_actor",
 ]
 
 

@@ -40,6 +40,7 @@ from xinyong.ledger import (
     reads,
 )
 from xinyong.ledger.engine import read_transaction
+from xinyong.ledger.tables import chain_head
 from xinyong.ledger.tables_workflows import wf_statements
 from xinyong.ledger.write_registry import validate_uscc
 from xinyong.workflows import Case, DueProcess
@@ -62,6 +63,13 @@ _STATEMENTS = (
     .where(wf_statements.c.record_id.in_(sa.bindparam("ids", expanding=True)))
     .order_by(wf_statements.c.id)
 )  # fmt: skip
+
+
+#: The ledger's last sequence number. Every change a subject page shows (registration,
+#: records and their dispute mark, statements, cases in force) appends an event and
+#: moves this number in the same transaction, so it versions every page.
+_HEAD = sa.select(chain_head.c.last_seq).where(chain_head.c.id == 1)
+_HEAD_SQL = "SELECT last_seq FROM chain_head WHERE id = 1"
 
 
 def _statements_in(conn: Connection, records: Iterable[Record]) -> dict[int, list[StatementView]]:
@@ -209,6 +217,34 @@ class Access:
         with read_transaction(self.engine) as conn:
             subject = reads.find_subject(conn, compact)
             return None if subject is None else self._snapshot_in(conn, subject)
+
+    def ledger_version(self) -> int:
+        """The ledger's last sequence number now: it moves whenever any page could change.
+
+        Read on the pooled driver connection with one plain statement: this runs
+        before every cached page is served, so it must cost next to nothing.
+        """
+        raw = self.engine.raw_connection()
+        try:
+            cursor = raw.cursor()
+            cursor.execute(_HEAD_SQL)
+            row = cursor.fetchone()
+            cursor.close()
+            raw.rollback()  # nothing was written; ends PostgreSQL's implicit transaction
+        finally:
+            raw.close()
+        return int(row[0]) if row else 0
+
+    def versioned_snapshot(self, code: str) -> tuple[int, Snapshot | None]:
+        """:meth:`snapshot_by_code` with the ledger version it was read at (one snapshot)."""
+        try:
+            compact = validate_uscc(code)
+        except IdentifierError as exc:
+            raise InvalidInputError(str(exc), field="code") from None
+        with read_transaction(self.engine) as conn:
+            version = conn.execute(_HEAD).scalar_one_or_none() or 0
+            subject = reads.find_subject(conn, compact)
+            return version, None if subject is None else self._snapshot_in(conn, subject)
 
     def _view(self, snap: Snapshot, audience: str, purpose: str | None) -> SubjectView:
         return subject_view(

@@ -50,19 +50,23 @@ def json_bytes(data: Any) -> bytes:
     return orjson.dumps(data)
 
 
+def _is_private(request: Request) -> bool:
+    actor = getattr(request.state, "actor", None)
+    return (actor is not None and not actor.is_public) or "authorization" in request.headers
+
+
 def _cache_control(request: Request, response: Response) -> None:
     """Nothing non-public in shared caches; public pages revalidate by ETag."""
-    actor = getattr(request.state, "actor", None)
-    private = (actor is not None and not actor.is_public) or "authorization" in request.headers
-    response.headers["Cache-Control"] = "private, no-store" if private else "no-cache"
+    response.headers["Cache-Control"] = "private, no-store" if _is_private(request) else "no-cache"
 
 
-def _etag(body: bytes) -> str:
+def etag_of(body: bytes) -> str:
+    """The weak ETag of a response body."""
     return 'W/"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
 
 
 def _with_etag(request: Request, response: Response, body: bytes) -> Response:
-    tag = _etag(body)
+    tag = etag_of(body)
     if tag in request.headers.get("if-none-match", ""):
         not_modified = Response(status_code=304, headers={"ETag": tag})
         _copy_vary(response, not_modified)
@@ -77,13 +81,31 @@ def _copy_vary(src: Response, dst: Response) -> None:
             dst.headers[name] = src.headers[name]
 
 
+_JSON_VARY = "Accept, Cookie, Authorization"
+
+
 def json_response(request: Request, data: Any, status: int = 200) -> Response:
     """A JSON response with an ETag (304 when the client has it already)."""
     body = json_bytes(data)
     response = Response(body, status_code=status, media_type="application/json")
-    response.headers["Vary"] = "Accept, Cookie, Authorization"
+    response.headers["Vary"] = _JSON_VARY
     _cache_control(request, response)
     return _with_etag(request, response, body) if status == 200 else response
+
+
+def json_page_response(request: Request, body: bytes, etag: str) -> Response:
+    """:func:`json_response` for a body whose ETag is known already (a cached page).
+
+    Same headers, same 304, without encoding or hashing the body again.
+    """
+    headers = {
+        "Vary": _JSON_VARY,
+        "Cache-Control": "private, no-store" if _is_private(request) else "no-cache",
+        "ETag": etag,
+    }
+    if etag in request.headers.get("if-none-match", ""):
+        return Response(status_code=304, headers=headers)
+    return Response(body, headers=headers, media_type="application/json")
 
 
 def html_response(

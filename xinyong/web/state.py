@@ -21,6 +21,7 @@ from xinyong.catalog import Catalog
 from xinyong.ledger import Store
 from xinyong.settings import Settings
 from xinyong.web.errors import RateLimited
+from xinyong.web.pages import PublicSubjectPages
 from xinyong.web.security import RateLimiter
 
 SESSION_COOKIE = "xy_session"
@@ -28,7 +29,7 @@ SESSION_COOKIE = "xy_session"
 
 @dataclass
 class WebState:
-    """What the handlers share: settings, the store, the access layer, the limiters."""
+    """What the handlers share: settings, the store, the access layer, the limiters, the pages."""
 
     settings: Settings
     store: Store
@@ -36,6 +37,7 @@ class WebState:
     access: Access
     search_limit: RateLimiter
     sign_in_limit: RateLimiter
+    public_pages: PublicSubjectPages
 
 
 async def web_state(request: Request) -> WebState:

@@ -21,6 +21,8 @@ from xinyong.web.routers import standing
 from xinyong.web.routers.common import (
     MAX_PAGE,
     MAX_PER_PAGE,
+    public_subject_json,
+    public_view_asked,
     snapshot_or_404,
     subject_or_404,
     view_for,
@@ -63,8 +65,11 @@ async def get_subject(
     request: Request, code: str, state: State, actor: CurrentActor, purpose: Purpose = None
 ) -> Response:
     """A subject and its records, as the caller's audience (and purpose) may see them."""
+    declared = purpose or purpose_of(request)
+    if public_view_asked(actor, declared):
+        return public_subject_json(request, state.public_pages, code)
     snap = snapshot_or_404(state.access, code)
-    view = view_for(state.access, actor, snap, purpose or purpose_of(request))
+    view = view_for(state.access, actor, snap, declared)
     return json_response(request, shape.subject(view))
 
 

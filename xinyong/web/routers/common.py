@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from fastapi import HTTPException, Request
+from fastapi.responses import Response
 
 from xinyong.access import Access, Actor, Audience, SubjectView
 from xinyong.access.service import Snapshot
 from xinyong.ledger import Subject
+from xinyong.web.pages import PublicSubjectPages
+from xinyong.web.render import json_page_response
 
 MAX_PAGE = 1000
 MAX_PER_PAGE = 100
@@ -33,6 +36,23 @@ def snapshot_or_404(access: Access, code: str) -> Snapshot:
     return found
 
 
+def public_view_asked(actor: Actor, purpose: str | None) -> bool:
+    """Whether the request gets the public view: no agency, no declared purpose.
+
+    The one test :func:`view_for` and the cached public page both use, so the
+    cache can never answer a read that must pass the gate (and its log).
+    """
+    return actor.audience is not Audience.AGENCY and purpose is None
+
+
+def public_subject_json(request: Request, pages: PublicSubjectPages, code: str) -> Response:
+    """The public subject JSON from the page cache; 404 if no organisation has ``code``."""
+    page = pages.get(strip_json(code))
+    if page is None:
+        raise HTTPException(404, f"no organisation is registered under code {strip_json(code)}")
+    return json_page_response(request, page.body, page.etag)
+
+
 def view_for(access: Access, actor: Actor, subject: Snapshot, purpose: str | None) -> SubjectView:
     """The view of ``subject`` the request asks for; non-public views are guarded.
 
@@ -41,9 +61,9 @@ def view_for(access: Access, actor: Actor, subject: Snapshot, purpose: str | Non
     ``subject_access`` for its own full record, which ``/me`` shows too). The
     owner therefore sees its public page as everybody else does.
     """
-    if actor.audience is Audience.AGENCY or purpose is not None:
-        return access.disclosed_view(actor, subject, purpose)
-    return access.public_view(subject)
+    if public_view_asked(actor, purpose):
+        return access.public_view(subject)
+    return access.disclosed_view(actor, subject, purpose)
 
 
 def page_offset(request: Request, page: int, per_page: int) -> int:

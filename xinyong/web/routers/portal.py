@@ -10,8 +10,15 @@ from fastapi.responses import Response
 from xinyong.access import Actor
 from xinyong.ingest.report import source_quality
 from xinyong.web import shape
-from xinyong.web.render import respond
-from xinyong.web.routers.common import MAX_PAGE, snapshot_or_404, strip_json, view_for
+from xinyong.web.render import respond, wants_json
+from xinyong.web.routers.common import (
+    MAX_PAGE,
+    public_subject_json,
+    public_view_asked,
+    snapshot_or_404,
+    strip_json,
+    view_for,
+)
 from xinyong.web.state import WebState, current_actor, limit, purpose_of, web_state
 
 router = APIRouter(include_in_schema=False)
@@ -54,8 +61,11 @@ async def search_page(
 @router.get("/subjects/{code}")
 async def subject_page(request: Request, code: str, state: State, actor: CurrentActor) -> Response:
     """A subject's page: registration basics and public records by category."""
+    purpose = purpose_of(request)
+    if wants_json(request) and public_view_asked(actor, purpose):
+        return public_subject_json(request, state.public_pages, code)
     snap = snapshot_or_404(state.access, code)
-    view = view_for(state.access, actor, snap, purpose_of(request))
+    view = view_for(state.access, actor, snap, purpose)
     return respond(request, shape.subject(view), "subject.html", {"view": view})
 
 

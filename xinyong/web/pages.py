@@ -1,0 +1,86 @@
+"""A per-worker cache of public subject JSON, versioned by the ledger and the date.
+
+The public view of a subject is the same for every anonymous caller and
+changes only when the ledger does (a record, its dispute mark, a statement, a
+case in force: each appends an event and moves the chain head in the same
+transaction) or when the date does (publicity windows and listings end on
+dates). So a page built once is served again as long as the chain head's
+sequence number and today's date are what they were when it was built; the
+first request that sees either move drops every page, and each is rebuilt on
+its next request. The freshness check is one primary-key read per request,
+which is what keeps "a change shows up on the next request" true across
+worker processes and with a writer in another process.
+
+Only the public view is cached, and only its body and ETag: headers that
+depend on the caller (``Cache-Control`` for a signed-in reader) are set per
+request, and reads by agencies or with a declared purpose never come here, so
+they are authorised and audited every time. Public reads of public data were
+never audited, so serving them from memory hides nothing from the audit trail.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from xinyong.access import Access
+from xinyong.web import shape
+from xinyong.web.render import etag_of, json_bytes
+
+#: Pages kept per worker; a subject page is a few kilobytes.
+DEFAULT_SIZE = 8192
+
+
+@dataclass(frozen=True)
+class Page:
+    """A response body and its ETag."""
+
+    body: bytes
+    etag: str
+
+
+class PublicSubjectPages:
+    """Public subject JSON by code, valid for one (ledger version, date) generation."""
+
+    def __init__(self, access: Access, size: int = DEFAULT_SIZE) -> None:
+        self.access = access
+        self.size = size
+        self._pages: OrderedDict[str, Page] = OrderedDict()
+        self._generation: tuple[int, dt.date] | None = None
+        self._lock = threading.Lock()
+
+    def get(self, code: str) -> Page | None:
+        """The public page of the organisation ``code`` now; ``None`` if there is none.
+
+        A malformed code raises :class:`~xinyong.access.InvalidInputError` as the
+        uncached read does. Unknown codes are not remembered (they would let
+        anyone fill the cache with misses).
+        """
+        generation = (self.access.ledger_version(), self.access.clock.today())
+        with self._lock:
+            if generation != self._generation:
+                self._pages.clear()
+                self._generation = generation
+            page = self._pages.get(code)
+            if page is not None:
+                self._pages.move_to_end(code)
+                return page
+        version, snap = self.access.versioned_snapshot(code)
+        if snap is None:
+            return None
+        body = json_bytes(shape.subject(self.access.public_view(snap)))
+        page = Page(body, etag_of(body))
+        # Kept only if nothing moved while it was built: a page read at a newer
+        # version belongs to a generation the next request will start anyway.
+        if (version, self.access.clock.today()) == generation:
+            with self._lock:
+                if self._generation == generation:
+                    self._pages[code] = page
+                    if len(self._pages) > self.size:
+                        self._pages.popitem(last=False)
+        return page
+
+    def __len__(self) -> int:
+        return len(self._pages)
