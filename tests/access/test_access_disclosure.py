@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
-from access_helpers import World, agency_actor, populate, subject_actor
+from access_helpers import World, agency_actor, list_in_force, populate, subject_actor
+from suite_support import ManualClock
 
 from xinyong.access import InvalidInputError
 from xinyong.ledger import Store
@@ -68,3 +71,23 @@ def test_a_malformed_code_is_an_input_error_naming_the_field(world: World) -> No
     with pytest.raises(InvalidInputError) as exc:
         world.access.find_subject("91110108")
     assert exc.value.field == "code"
+
+
+def test_the_snapshot_by_code_equals_the_ledgers_own_reads(
+    world: World, store: Store, clock: ManualClock, tmp_path: Path
+) -> None:
+    """On SQLite the page's rows come through the driver: they must equal the ledger's reads."""
+    list_in_force(world, clock, tmp_path)
+    me = subject_actor(world, world.company)
+    world.access.file_objection(me, world.expired.id, "金额有误", "我们已缴清罚款")
+    assert world.company.code is not None
+    version, fast = world.access.versioned_snapshot(world.company.code)
+    assert fast is not None
+    assert version == store.chain_head().seq
+    assert fast == world.access.snapshot(store.get_subject(world.company.id))
+    assert fast.statements
+    assert fast.standing
+    assert any(r.disputed for r in fast.records)
+    assert world.access.versioned_snapshot(world.other.code or "")[1] == world.access.snapshot(
+        world.other
+    )

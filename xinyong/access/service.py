@@ -16,7 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from xinyong.access import accounts, keys, sessions
+from xinyong.access import accounts, driver_reads, keys, sessions
 from xinyong.access.accounts import Account
 from xinyong.access.actors import Actor, Audience
 from xinyong.access.audit import AuditEntry, AuditLog
@@ -39,7 +39,7 @@ from xinyong.ledger import (
     Subject,
     reads,
 )
-from xinyong.ledger.engine import read_transaction
+from xinyong.ledger.engine import is_sqlite, read_transaction
 from xinyong.ledger.tables import chain_head
 from xinyong.ledger.tables_workflows import wf_statements
 from xinyong.ledger.write_registry import validate_uscc
@@ -210,13 +210,7 @@ class Access:
         One transaction instead of three is what makes the public subject page
         cheap; a malformed code is :class:`InvalidInputError` naming ``code``.
         """
-        try:
-            compact = validate_uscc(code)
-        except IdentifierError as exc:
-            raise InvalidInputError(str(exc), field="code") from None
-        with read_transaction(self.engine) as conn:
-            subject = reads.find_subject(conn, compact)
-            return None if subject is None else self._snapshot_in(conn, subject)
+        return self.versioned_snapshot(code)[1]
 
     def ledger_version(self) -> int:
         """The ledger's last sequence number now: it moves whenever any page could change.
@@ -236,15 +230,28 @@ class Access:
         return int(row[0]) if row else 0
 
     def versioned_snapshot(self, code: str) -> tuple[int, Snapshot | None]:
-        """:meth:`snapshot_by_code` with the ledger version it was read at (one snapshot)."""
+        """:meth:`snapshot_by_code` with the ledger version it was read at (one snapshot).
+
+        On SQLite the rows are read through the driver (:mod:`.driver_reads`),
+        which is most of what a page not in the cache costs.
+        """
         try:
             compact = validate_uscc(code)
         except IdentifierError as exc:
             raise InvalidInputError(str(exc), field="code") from None
         with read_transaction(self.engine) as conn:
-            version = conn.execute(_HEAD).scalar_one_or_none() or 0
-            subject = reads.find_subject(conn, compact)
-            return version, None if subject is None else self._snapshot_in(conn, subject)
+            if not is_sqlite(conn):
+                version = conn.execute(_HEAD).scalar_one_or_none() or 0
+                subject = reads.find_subject(conn, compact)
+                return version, None if subject is None else self._snapshot_in(conn, subject)
+            version = driver_reads.head(conn)
+            subject = driver_reads.subject_by_code(conn, compact)
+            if subject is None:
+                return version, None
+            records = driver_reads.records_of(conn, subject.id)
+            statements = driver_reads.statements_of(conn, subject.id) if records else {}
+            standing = standing_of(conn, self.catalog, subject.id, self.clock.today())
+            return version, Snapshot(subject, records, statements, standing)
 
     def _view(self, snap: Snapshot, audience: str, purpose: str | None) -> SubjectView:
         return subject_view(

@@ -1,0 +1,92 @@
+"""A subject page's rows read straight through the SQLite driver, inside the caller's transaction.
+
+Building a public subject page runs four small statements; through SQLAlchemy
+Core each costs several times what SQLite spends answering it (execution
+context, result metadata, per-row processing), and on a cache miss that
+overhead was most of the page. Here the statements are fixed strings, so the
+driver's own statement cache keeps them prepared per pooled connection, and
+rows are converted exactly as the ledger's column types would convert them
+(dates as ISO text, instants as UTC wall time). A test holds the results
+equal to :mod:`xinyong.ledger.reads` on the same store.
+
+PostgreSQL keeps the SQLAlchemy path: its driver already prepares, and its
+types come back converted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from sqlalchemy.engine import Connection
+
+from xinyong.access.disclosure import StatementView
+from xinyong.ledger import Record, RecordStatus, Subject
+
+_HEAD = "SELECT last_seq FROM chain_head WHERE id = 1"
+_SUBJECT = (
+    "SELECT id, kind, name, code, region, person_id_masked, created_at FROM subjects WHERE code = ?"
+)
+_RECORDS = (
+    "SELECT id, source_id, subject_id, record_type, document_no, status, disputed, "
+    "decision_date, fields, valid_from, version, last_seq, updated_at "
+    "FROM records WHERE subject_id = ? ORDER BY id"
+)
+_STATEMENTS = (
+    "SELECT record_id, text, language, created_at FROM wf_statements "
+    "WHERE record_id IN (SELECT id FROM records WHERE subject_id = ?) ORDER BY id"
+)
+
+_date = dt.date.fromisoformat
+_loads = json.loads
+
+
+def _instant(text: str) -> dt.datetime:
+    # UTCDateTime keeps the UTC wall time in SQLite; read back as an aware UTC instant.
+    return dt.datetime.fromisoformat(text).replace(tzinfo=dt.UTC)
+
+
+def _driver(conn: Connection) -> Any:
+    return conn.connection.driver_connection
+
+
+def head(conn: Connection) -> int:
+    """The ledger's last sequence number, in ``conn``'s snapshot."""
+    row = _driver(conn).execute(_HEAD).fetchone()
+    return int(row[0]) if row else 0
+
+
+def subject_by_code(conn: Connection, code: str) -> Subject | None:
+    """The subject registered under this (already validated) USCC."""
+    row = _driver(conn).execute(_SUBJECT, (code,)).fetchone()
+    if row is None:
+        return None
+    sid, kind, name, code_, region, masked, created = row
+    return Subject(id=sid, kind=kind, name=name, code=code_, region=region, masked_id=masked,
+                   created_at=_instant(created))  # fmt: skip
+
+
+def records_of(conn: Connection, subject_id: int) -> list[Record]:
+    """Current state of every record about a subject, oldest first."""
+    return [_record(row) for row in _driver(conn).execute(_RECORDS, (subject_id,))]
+
+
+def _record(row: tuple[Any, ...]) -> Record:
+    (rid, source_id, sid, record_type, document_no, status, disputed, decided, fields,
+     valid_from, version, last_seq, updated_at) = row  # fmt: skip
+    return Record(
+        id=rid, source_id=source_id, subject_id=sid, record_type=record_type,
+        document_no=document_no, status=RecordStatus(status), disputed=bool(disputed),
+        decision_date=None if decided is None else _date(decided), fields=_loads(fields),
+        valid_from=_date(valid_from), version=version, last_seq=last_seq,
+        updated_at=_instant(updated_at),
+    )  # fmt: skip
+
+
+def statements_of(conn: Connection, subject_id: int) -> dict[int, list[StatementView]]:
+    """The subject's statements about its records, by record id, oldest first."""
+    found: dict[int, list[StatementView]] = {}
+    for record_id, text, language, created in _driver(conn).execute(_STATEMENTS, (subject_id,)):
+        found.setdefault(record_id, []).append(StatementView(text, language, _instant(created)))
+    return found
