@@ -47,6 +47,7 @@ from xinyong.ledger import Store, open_store
 from xinyong.rules import evaluate_subject, load_policies
 from xinyong.rules.compile import compile_policy, window_start
 from xinyong.rules.engines import DuckDBEngine, SparkEngine
+from xinyong.rules.fanout import processes_for
 from xinyong.rules.model import TIER, All, AnyOf, Condition, Count, FieldTest, Not, Policy, Sum
 from xinyong.rules.service import Snapshot, run_policy, take_snapshot
 from xinyong.settings import Settings
@@ -184,6 +185,8 @@ def main() -> None:
     parser.add_argument("--sample", type=int, default=20_000, help="Subjects for the baseline.")
     parser.add_argument("--work", type=Path, default=Path("bench-evaluate"))
     parser.add_argument("--spark", action="store_true", help="Also time Spark (local mode).")
+    parser.add_argument("--processes", type=int, default=0,
+                        help="Processes explaining proposals (0: one per core).")  # fmt: skip
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
 
@@ -208,6 +211,8 @@ def main() -> None:
     print(f"snapshot again (kept on disk, refreshed from the chain): {refresh_s:.1f} s")
 
     duck = DuckDBEngine()
+    processes = processes_for(args.processes)
+    print(f"explaining in {processes} process(es)")
     times, engine_times, last = [], [], []
     for run in range(args.runs):
         start = time.perf_counter()
@@ -218,7 +223,8 @@ def main() -> None:
             table = duck.run(compiled, snapshot.facts, snapshot.subjects)
             engine_s += time.perf_counter() - t
             last.append((policy, table))
-            proposals += len(run_policy(compiled, snapshot, duck, catalog, {}).proposals)
+            outcome = run_policy(compiled, snapshot, duck, catalog, {}, processes=processes)
+            proposals += len(outcome.proposals)
         total = time.perf_counter() - start - engine_s  # run_policy ran the engine again
         times.append(total)
         engine_times.append(engine_s)
@@ -258,7 +264,8 @@ def main() -> None:
         spark = SparkEngine("local[2]", args.work / "spark")
         start = time.perf_counter()
         for policy in policies:
-            run_policy(compile_policy(policy, snapshot.layout, AS_OF), snapshot, spark, catalog, {})
+            compiled = compile_policy(policy, snapshot.layout, AS_OF)
+            run_policy(compiled, snapshot, spark, catalog, {}, processes=processes)
         result["spark_local_s"] = round(time.perf_counter() - start, 1)
         result["spark_over_duckdb"] = round(result["spark_local_s"] / duck_s, 1)
         spark.close()

@@ -37,24 +37,22 @@ def _text(raw: str) -> str:
     return raw
 
 
-def _count(raw: str) -> int:
+def _whole(raw: str, least: int) -> int:
     try:
         value = int(raw)
     except ValueError as exc:
         raise ValueError(f"expected a whole number, got {raw!r}") from exc
-    if value < 1:
-        raise ValueError(f"expected a number of at least 1, got {value}")
+    if value < least:
+        raise ValueError(f"expected a number of at least {least}, got {value}")
     return value
 
 
 def _positive(raw: str) -> int:
-    try:
-        value = int(raw)
-    except ValueError as exc:
-        raise ValueError(f"expected a whole number, got {raw!r}") from exc
-    if value < 1:
-        raise ValueError(f"expected a number of at least 1, got {value}")
-    return value
+    return _whole(raw, 1)
+
+
+def _cores(raw: str) -> int:
+    return _whole(raw, 0)
 
 
 def _port(raw: str) -> int:
@@ -156,7 +154,7 @@ class Settings:
         metadata=_about(
             "Working days a subject has to answer a listing notice when the list type sets "
             "no response window, counted from the day after the notice is delivered.",
-            _count,
+            _positive,
         ),
     )
     objection_reply_days: str = field(
@@ -173,7 +171,7 @@ class Settings:
         metadata=_about(
             "Working days the platform has to give feedback on a credit-repair "
             "application (2025 State Council implementation plan: 10).",
-            _count,
+            _positive,
         ),
     )
     repair_decision_working_days: int = field(
@@ -181,7 +179,7 @@ class Settings:
         metadata=_about(
             "Working days the deciding authority has once a repair application is "
             "forwarded to it (2025 State Council implementation plan: 3).",
-            _count,
+            _positive,
         ),
     )
     notice_transport: str = field(
@@ -206,7 +204,16 @@ class Settings:
         default=8,
         metadata=_about(
             "Delivery attempts per notice before it is marked failed and needs a person.",
-            _count,
+            _positive,
+        ),
+    )
+    # Rules evaluation (`xinyong evaluate`).
+    explain_processes: int = field(
+        default=0,
+        metadata=_about(
+            "Processes that explain a large evaluation's proposals in parallel (0: one per "
+            "core, 1: none). Each is forked from the evaluating process.",
+            _cores,
         ),
     )
     # Rules evaluation on Apache Spark (`xinyong evaluate --engine spark`).

@@ -17,12 +17,16 @@ from rules_helpers import AS_OF, World, cli_env, days_ago
 from suite_support import ManualClock
 from typer.testing import CliRunner
 
+from xinyong.catalog import load_catalog
 from xinyong.cli.main import app
 from xinyong.ingest import ingest_directory
 from xinyong.ledger import Store
 from xinyong.ledger.tables import evaluation_runs, proposals
 from xinyong.rules import evaluate, evaluate_subject, load_policies, write_jsonl
-from xinyong.rules.engines import SparkEngine
+from xinyong.rules.compile import compile_policy
+from xinyong.rules.engines import DuckDBEngine, SparkEngine
+from xinyong.rules.explain import proposals_from
+from xinyong.rules.service import take_snapshot
 from xinyong.synth import generate
 
 
@@ -65,6 +69,27 @@ def test_duckdb_and_spark_give_identical_proposals(
     write_jsonl(sprk, tmp_path / "spark.jsonl")
     assert (tmp_path / "duckdb.jsonl").read_bytes() == (tmp_path / "spark.jsonl").read_bytes()
     assert [r.digest for r in duck] == [r.digest for r in sprk]
+
+
+def test_explaining_in_forked_processes_gives_the_same_proposals(
+    populated: Store, backend: str
+) -> None:
+    if backend != "sqlite":
+        pytest.skip("explanation reads the snapshot, not the store; once is enough")
+    catalog = load_catalog()
+    policies = [p for p in load_policies() if p.in_force(AS_OF)]
+    snapshot = take_snapshot(populated, catalog, policies)
+    duck = DuckDBEngine()
+    for policy in policies:
+        compiled = compile_policy(policy, snapshot.layout, AS_OF)
+        result = duck.run(compiled, snapshot.facts, snapshot.subjects)
+        alone = proposals_from(compiled, result, snapshot.facts, catalog)
+        forked = proposals_from(
+            compiled, result, snapshot.facts, catalog, processes=2, parallel_from=1
+        )
+        assert [p.raw for p in forked] == [p.raw for p in alone]
+        assert forked == alone
+    duck.close()
 
 
 def test_replay_is_bit_identical_and_storing_twice_adds_nothing(populated: Store) -> None:

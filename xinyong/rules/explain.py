@@ -16,6 +16,7 @@ import hashlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from typing import Any, TypeVar
 
 import orjson
@@ -26,6 +27,7 @@ from xinyong.catalog import Catalog
 from xinyong.catalog.model import Label, LegalBasis
 from xinyong.rules.compile import CompiledPolicy
 from xinyong.rules.facts import column
+from xinyong.rules.fanout import PARALLEL_FROM, map_slices
 from xinyong.rules.model import (
     TIER,
     All,
@@ -62,9 +64,20 @@ def _by_identity(fn: Callable[[K], V]) -> Callable[[K], V]:
     return wrapper
 
 
+def astuple(p: Proposal) -> tuple[Any, ...]:
+    """A proposal's fields in order (``Proposal(*astuple(p)) == p``)."""
+    return (p.subject_id, p.kind, p.target, p.rule_id, p.starts_on, p.ends_on, p.fingerprint,
+            p.raw)  # fmt: skip
+
+
 @dataclass(frozen=True)
 class Proposal:
-    """One proposed list entry, measure or grade, with its explanation (plain JSON data)."""
+    """One proposed list entry, measure or grade, with its explanation.
+
+    The explanation is kept as its canonical JSON bytes, which are what is hashed,
+    stored and written; :attr:`body` parses them back when a caller wants the data.
+    A run makes a million of these, and a million dict trees would cost gigabytes.
+    """
 
     subject_id: int
     kind: str
@@ -73,21 +86,41 @@ class Proposal:
     starts_on: dt.date
     ends_on: dt.date | None
     fingerprint: str
-    body: dict[str, Any]
-    text: str = field(default="", compare=False, repr=False)
+    raw: bytes = field(compare=False, repr=False)
 
-    def __post_init__(self) -> None:
-        if not self.text:
-            object.__setattr__(self, "text", canonical(self.body))
+    @classmethod
+    def of(
+        cls, subject_id: int, kind: str, target: str, rule_id: str, starts_on: dt.date,
+        ends_on: dt.date | None, fingerprint: str, body: Mapping[str, Any],
+    ) -> Proposal:  # fmt: skip
+        """A proposal with ``body`` as its explanation."""
+        return cls(subject_id, kind, target, rule_id, starts_on, ends_on, fingerprint,
+                   canonical_bytes(body))  # fmt: skip
+
+    @cached_property
+    def body(self) -> dict[str, Any]:
+        """The explanation as plain data."""
+        data: dict[str, Any] = orjson.loads(self.raw)
+        return data
 
     def json(self) -> str:
         """Canonical JSON: sorted keys, no spaces, UTF-8 text; identical across engines."""
-        return self.text
+        return self.raw.decode()
+
+
+def proposal_order(p: Proposal) -> tuple[int, str, str, str, str]:
+    """The order proposals are listed, hashed and written in."""
+    return (p.subject_id, p.kind, p.target, p.rule_id, p.fingerprint)
 
 
 def canonical(data: object) -> str:
     """Canonical JSON text of plain data (sorted keys, no spaces, characters unescaped)."""
-    return orjson.dumps(data, option=orjson.OPT_SORT_KEYS).decode()
+    return canonical_bytes(data).decode()
+
+
+def canonical_bytes(data: object) -> bytes:
+    """:func:`canonical` as UTF-8 bytes, for hashing and writing without a round trip."""
+    return orjson.dumps(data, option=orjson.OPT_SORT_KEYS)
 
 
 def _label(label: Label) -> dict[str, str]:
@@ -135,15 +168,29 @@ def _leaves(atom: Atom, fact: Mapping[str, Any]) -> dt.date | None:
 
 @dataclass
 class _Row:
-    """One subject's result row, with accessors for its atoms."""
+    """One subject's result row, with accessors for its atoms.
+
+    A grade proposal asks the same questions of an atom several times (its
+    conditions, evidence, stopping date and what would change), so answers are
+    memoised per row, keyed by the identity of the policy's immutable parts.
+    """
 
     data: dict[str, Any]
     compiled: CompiledPolicy
     facts: Mapping[int, Mapping[str, Any]]
     evidence: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    _ids: dict[int, list[int]] = field(default_factory=dict)
+    _holds: dict[int, bool] = field(default_factory=dict)
+    _stops: dict[int, dt.date | None] = field(default_factory=dict)
+    _leaves: dict[tuple[int, int], dt.date | None] = field(default_factory=dict)
 
     def ids(self, atom: Atom) -> list[int]:
-        return sorted(self.data[f"ids{self.compiled.atom_index(atom)}"] or [])
+        got = self._ids.get(id(atom))
+        if got is None:
+            got = self._ids[id(atom)] = sorted(
+                self.data[f"ids{self.compiled.atom_index(atom)}"] or []
+            )
+        return got
 
     def observed(self, atom: Atom) -> object:
         i = self.compiled.atom_index(atom)
@@ -153,6 +200,12 @@ class _Row:
         return self.data[f"n{i}"] or 0
 
     def holds(self, cond: Condition) -> bool:
+        got = self._holds.get(id(cond))
+        if got is None:
+            got = self._holds[id(cond)] = self._evaluate(cond)
+        return got
+
+    def _evaluate(self, cond: Condition) -> bool:
         if isinstance(cond, Sum):
             return Decimal(str(self.observed(cond))) >= cond.at_least
         if isinstance(cond, Count):
@@ -166,6 +219,12 @@ class _Row:
 
     def stops(self, cond: Condition) -> dt.date | None:
         """When ``cond`` stops holding if no record arrives (None: not by time alone)."""
+        key = id(cond)
+        if key not in self._stops:
+            self._stops[key] = self._stopping(cond)
+        return self._stops[key]
+
+    def _stopping(self, cond: Condition) -> dt.date | None:
         if isinstance(cond, Count) and cond.at_least is not None and cond.at_most is None:
             return self._count_stops(cond)
         if isinstance(cond, Sum):
@@ -179,8 +238,15 @@ class _Row:
             return None if not dates or None in dates else max(d for d in dates if d)
         return None
 
+    def leaves(self, atom: Atom, record_id: int) -> dt.date | None:
+        """The first day record ``record_id`` no longer counts for ``atom``."""
+        key = (id(atom), record_id)
+        if key not in self._leaves:
+            self._leaves[key] = _leaves(atom, self.facts[record_id])
+        return self._leaves[key]
+
     def _exits(self, atom: Atom) -> list[dt.date | None]:
-        return [_leaves(atom, self.facts[i]) for i in self.ids(atom)]
+        return [self.leaves(atom, i) for i in self.ids(atom)]
 
     def _count_stops(self, atom: Count) -> dt.date | None:
         exits = self._exits(atom)
@@ -195,7 +261,7 @@ class _Row:
     def _sum_stops(self, atom: Sum) -> dt.date | None:
         pairs = []
         for i in self.ids(atom):
-            leaves = _leaves(atom, self.facts[i])
+            leaves = self.leaves(atom, i)
             if leaves is None:
                 return None
             value = self.facts[i][column(atom.field)] or Decimal(0)
@@ -253,18 +319,8 @@ def _gather(rule: Rule, row: _Row) -> list[dict[str, Any]]:
     out = []
     for rid in sorted(used):
         fact = row.facts[rid]
-        out.append(
-            {
-                "record_id": rid,
-                "record_type": fact["record_type"],
-                "document_no": fact["document_no"],
-                "decision_date": _plain(fact["effective_date"]),
-                "tier": fact["tier"],
-                "public_until": _plain(fact["public_until"]),
-                "source_id": fact["source_id"],
-                "values": {n: _plain(fact[column(n)]) for n in sorted(used[rid])},
-            }
-        )
+        values = {n: _plain(fact[column(n)]) for n in sorted(used[rid])}
+        out.append(fact[_SHOWN] | {"values": values})
     return out
 
 
@@ -360,7 +416,7 @@ def _list_proposals(
         "ends_on": _plain(ends),
         "fingerprint": entry_fp,
     }
-    return [Proposal(sid, "list_entry", lst.id, rule.id, as_of, ends, entry_fp, body)]
+    return [Proposal.of(sid, "list_entry", lst.id, rule.id, as_of, ends, entry_fp, body)]
 
 
 def resolve_grade(policy: Policy, fired: Iterable[Rule]) -> str:
@@ -435,7 +491,7 @@ def _grade_proposal(
         "fingerprint": fp,
     }
     rule_id = "+".join(r.id for r in decisive)
-    return Proposal(sid, "grade", grade, rule_id, as_of, None, fp, body)
+    return Proposal.of(sid, "grade", grade, rule_id, as_of, None, fp, body)
 
 
 def back_to_default(
@@ -456,18 +512,43 @@ def _absences(cond: Condition) -> list[str]:
     return []
 
 
-def fact_index(facts: pa.Table, ids: Iterable[int]) -> dict[int, dict[str, Any]]:
-    """The facts rows of ``ids``, by record id."""
+#: Key of a fact's evidence entry (without its field values) inside its row dict.
+_SHOWN = "\x00shown"
+
+_CORE_SHOWN = ("record_id", "record_type", "document_no", "tier", "source_id")
+
+
+def fact_index(
+    facts: pa.Table, ids: Iterable[int], fields: Iterable[str] = ()
+) -> dict[int, dict[str, Any]]:
+    """The facts rows of ``ids``, by record id: the columns explanations read.
+
+    Each row also carries its evidence entry ready made (dates as ISO text,
+    amounts as plain decimals, ``fields`` by name): it is built once per record
+    here, with the dates formatted column-wise, not once per use.
+    """
     wanted = pa.array(sorted(set(ids)), type=pa.int64())
     if len(wanted) == 0:
         return {}
-    shown = [n for n in facts.column_names if n not in _NOT_SHOWN]
-    rows = facts.filter(pc.is_in(facts["record_id"], value_set=wanted)).select(shown)
-    return {r["record_id"]: r for r in rows.to_pylist()}
-
-
-#: Facts columns that decide usability but are not part of an explanation's evidence.
-_NOT_SHOWN = frozenset({"subject_id", "published", "status", "disputed"})
+    fields = tuple(dict.fromkeys(fields))
+    names = [column(f) for f in dict.fromkeys(fields) if column(f) in facts.column_names]
+    keep = [*_CORE_SHOWN, "effective_date", "public_until", *names]
+    rows = facts.filter(pc.is_in(facts["record_id"], value_set=wanted)).select(keep)
+    # Column by column: far cheaper than a dict per row from Arrow.
+    shown_keys = (*_CORE_SHOWN, "decision_date", "public_until")
+    shown_columns = [rows[k].to_pylist() for k in _CORE_SHOWN] + [
+        rows["effective_date"].cast(pa.string()).to_pylist(),
+        rows["public_until"].cast(pa.string()).to_pylist(),
+    ]
+    raw_keys = ("effective_date", "public_until", *names)
+    raw_columns = [rows[k].to_pylist() for k in raw_keys]
+    index: dict[int, dict[str, Any]] = {}
+    shown_rows = zip(*shown_columns, strict=True)
+    for shown_values, raw_values in zip(shown_rows, zip(*raw_columns, strict=True), strict=True):
+        fact = dict(zip(raw_keys, raw_values, strict=True))
+        fact[_SHOWN] = dict(zip(shown_keys, shown_values, strict=True))
+        index[shown_values[0]] = fact
+    return index
 
 
 def proposals_from(
@@ -476,16 +557,34 @@ def proposals_from(
     facts: pa.Table,
     catalog: Catalog,
     current_grades: Mapping[int, str] | None = None,
+    *,
+    processes: int = 1,
+    parallel_from: int = PARALLEL_FROM,
 ) -> list[Proposal]:
     """Every proposal of one evaluation, sorted by subject, kind, target and rule.
+
+    Each result row is explained on its own, so with ``processes`` > 1 slices of
+    the result are explained in forked workers (see :mod:`xinyong.rules.fanout`);
+    the output is the same either way.
 
     Builds millions of small dicts that all stay alive, so the cyclic garbage
     collector is paused meanwhile: its passes would only re-scan them, again and again.
     """
+
+    def explain(part: pa.Table) -> list[tuple[Any, ...]]:
+        # Plain tuples: what crosses from a worker process is pickled, and a
+        # dataclass instance pickles at several times the cost of its fields.
+        return [astuple(p) for p in _proposals_from(compiled, part, facts, catalog, current_grades)]
+
     paused = gc.isenabled()
     gc.disable()
     try:
-        return _proposals_from(compiled, result, facts, catalog, current_grades)
+        out = [
+            Proposal(*t)
+            for t in map_slices(explain, result, processes, parallel_from=parallel_from)
+        ]
+        out.sort(key=proposal_order)
+        return out
     finally:
         if paused:
             gc.enable()
@@ -499,11 +598,12 @@ def _proposals_from(
     current_grades: Mapping[int, str] | None,
 ) -> list[Proposal]:
     policy, as_of = compiled.policy, compiled.as_of
-    rows = result.to_pylist()
-    ids = (i for r in rows for k, v in r.items() if k.startswith("ids") and v for i in v)
-    index = fact_index(facts, ids)
+    id_columns = [n for n in result.column_names if n.startswith("ids")]
+    ids = [i for n in id_columns for i in pc.list_flatten(result[n]).to_pylist()]
+    fields = dict.fromkeys(f for atom in compiled.atoms for f in _fields_of(atom))
+    index = fact_index(facts, ids, fields)
     out: list[Proposal] = []
-    for data in rows:
+    for data in result.to_pylist():
         row = _Row(data, compiled, index)
         fired = [rule for i, rule in enumerate(policy.rules) if data[f"r{i}"]]
         if policy.scale is not None:
@@ -514,5 +614,4 @@ def _proposals_from(
         for rule in fired:
             assert isinstance(rule.outcome, ListOutcome)
             out.extend(_list_proposals(policy, rule, rule.outcome, row, catalog, as_of))
-    out.sort(key=lambda p: (p.subject_id, p.kind, p.target, p.rule_id, p.fingerprint))
     return out

@@ -35,8 +35,15 @@ from xinyong.ledger.store import Store
 from xinyong.ledger.tables import chain_head, evaluation_runs, proposals
 from xinyong.rules.compile import CompiledPolicy, compile_policy
 from xinyong.rules.engines import DuckDBEngine, Engine, make_engine
-from xinyong.rules.explain import Proposal, back_to_default, canonical, proposals_from
+from xinyong.rules.explain import (
+    Proposal,
+    back_to_default,
+    canonical,
+    proposal_order,
+    proposals_from,
+)
 from xinyong.rules.facts import FactsLayout, build_facts, build_subjects, layout_for
+from xinyong.rules.fanout import processes_for
 from xinyong.rules.loader import load_policies
 from xinyong.rules.model import Policy
 from xinyong.rules.snapshot_cache import cached_facts
@@ -125,7 +132,7 @@ def digest_of(items: Iterable[Proposal]) -> str:
     """SHA-256 of the proposals' JSON lines, in their sorted order."""
     h = hashlib.sha256()
     for p in items:
-        h.update(p.json().encode())
+        h.update(p.raw)
         h.update(b"\n")
     return h.hexdigest()
 
@@ -136,12 +143,18 @@ def run_policy(
     engine: Engine,
     catalog: Catalog,
     grades: dict[int, str] | None = None,
+    *,
+    processes: int = 1,
 ) -> RunResult:
-    """Run one compiled policy on a snapshot; no writes."""
+    """Run one compiled policy on a snapshot; no writes.
+
+    ``processes`` > 1 explains the proposals in that many forked processes.
+    """
     result = engine.run(compiled, snapshot.facts, snapshot.subjects)
-    items = proposals_from(compiled, result, snapshot.facts, catalog, grades)
-    items += _back_to_default(compiled, result, snapshot, grades or {})
-    items.sort(key=lambda p: (p.subject_id, p.kind, p.target, p.rule_id, p.fingerprint))
+    items = proposals_from(compiled, result, snapshot.facts, catalog, grades, processes=processes)
+    back = _back_to_default(compiled, result, snapshot, grades or {})
+    if back:  # proposals_from's list is sorted already
+        items = sorted(items + back, key=proposal_order)
     return RunResult(compiled.policy, compiled.as_of, engine.name, items, digest_of(items))
 
 
@@ -237,12 +250,14 @@ def evaluate(
     snapshot = take_snapshot(store, catalog, chosen, subject_ids)
     runner = make_engine(engine, store.settings) if isinstance(engine, str) else engine
     results = []
+    processes = processes_for(store.settings.explain_processes)
     with read_transaction(store.engine) as conn:
         grades = {p.id: current_grades(conn, p, subject_ids) for p in chosen if p.scale}
     try:
         for policy in chosen:
             compiled = compile_policy(policy, snapshot.layout, day)
-            results.append(run_policy(compiled, snapshot, runner, catalog, grades.get(policy.id)))
+            results.append(run_policy(compiled, snapshot, runner, catalog, grades.get(policy.id),
+                                      processes=processes))  # fmt: skip
     finally:
         if isinstance(engine, str):
             runner.close()
@@ -292,8 +307,9 @@ def _shared_duckdb() -> Engine:
 def write_jsonl(runs: Iterable[RunResult], path: Path) -> int:
     """Write every proposal of ``runs`` as sorted JSON lines; returns the count."""
     ordered = sorted((p for run in runs for p in run.proposals), key=lambda p: p.fingerprint)
-    lines = [p.json() for p in ordered]
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    with open(tmp, "wb") as out:
+        for p in ordered:
+            out.write(p.raw + b"\n")
     tmp.replace(path)
-    return len(lines)
+    return len(ordered)
