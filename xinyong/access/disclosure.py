@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, NamedTuple
 
 from xinyong.access.standing import StandingView
 from xinyong.catalog import Catalog, FieldSpec, Label, PublicityError, UnknownItemError
@@ -20,9 +20,12 @@ from xinyong.ledger import NATURAL_PERSON, Record, RecordStatus, Source, Subject
 from xinyong.workflows.publicity import Window, shown_publicly, window_for
 
 
-@dataclass(frozen=True)
-class FieldView:
-    """One field an audience may see, with its bilingual label."""
+class FieldView(NamedTuple):
+    """One field an audience may see, with its bilingual label.
+
+    A named tuple rather than a frozen dataclass: a page builds one per field of
+    every record shown, and a frozen dataclass costs several times more to make.
+    """
 
     name: str
     label: Label
@@ -131,6 +134,16 @@ def _shown(
     return public and window.open_on(today)
 
 
+def _may_show(catalog: Catalog, kind: str, record: Record) -> bool:
+    """:func:`_shown`'s tests that need no window: live, of a type public for ``kind``."""
+    if record.status is not RecordStatus.ACTIVE:
+        return False
+    try:
+        return catalog.record_type(record.record_type).disclosure.is_public(kind)
+    except UnknownItemError:
+        return False
+
+
 def is_published(catalog: Catalog, subject: Subject, record: Record, today: dt.date) -> bool:
     """Whether the public may see ``record`` today: live, public type, inside its window."""
     try:
@@ -153,8 +166,28 @@ def _enum_labels(spec: FieldSpec, value: Any) -> tuple[Label, ...]:
     known = _ENUM_LABELS.get(id(spec))
     if known is None:  # catalogs are loaded once and live as long as the process
         known = _ENUM_LABELS[id(spec)] = {v.value: v.label for v in spec.values}
-    values = value if isinstance(value, list | tuple) else [value]
-    return tuple(known.get(v) or Label(str(v), str(v)) for v in values)
+    if isinstance(value, (list, tuple)):
+        return tuple([known.get(v) or Label(str(v), str(v)) for v in value])
+    return (known.get(value) or Label(str(value), str(value)),)
+
+
+#: ``catalog.fields_visible_to`` answers, per record type object (kept in the value so
+#: its id cannot be reused by another while the entry lives); catalogs do not change.
+_VISIBLE: dict[tuple[int, str, str | None, str], tuple[object, tuple[FieldSpec, ...]]] = {}
+
+
+def _visible(
+    catalog: Catalog, rt: Any, audience: str, purpose: str | None, kind: str
+) -> tuple[FieldSpec, ...]:
+    key = (id(rt), audience, purpose, kind)
+    known = _VISIBLE.get(key)
+    if known is not None and known[0] is rt:
+        return known[1]
+    fields = catalog.fields_visible_to(rt.id, audience, purpose, kind)
+    if len(_VISIBLE) > 10_000:
+        _VISIBLE.clear()  # bounded even if catalogs were loaded over and over
+    _VISIBLE[key] = (rt, fields)
+    return fields
 
 
 def record_view(
@@ -174,7 +207,7 @@ def record_view(
     """
     try:
         rt = catalog.record_type(record.record_type)
-        visible = catalog.fields_visible_to(record.record_type, audience, purpose, subject_kind)
+        visible = _visible(catalog, rt, audience, purpose, subject_kind)
     except UnknownItemError:
         return None
     if not visible:
@@ -221,10 +254,13 @@ def subject_view(
     of a person names no number at all.
     """
     views = []
+    public = audience == "public"
     for record in records:
+        if public and not _may_show(catalog, subject.kind, record):
+            continue  # decided without computing the window
         window = _window(catalog, record)
-        if audience == "public" and not _shown(catalog, subject.kind, record, window, today):
-            continue
+        if public and (window is None or not window.open_on(today)):
+            continue  # with _may_show, exactly _shown()
         said = (statements or {}).get(record.id, ())
         view = record_view(catalog, record, sources.get(record.source_id), audience,
                            subject.kind, purpose, said, _publicity(window))  # fmt: skip
