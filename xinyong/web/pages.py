@@ -11,6 +11,11 @@ its next request. The freshness check is one primary-key read per request,
 which is what keeps "a change shows up on the next request" true across
 worker processes and with a writer in another process.
 
+A kept page is served on the event loop; a page to build is built in the
+thread pool, because an organisation with hundreds of records takes tens of
+milliseconds to shape and would otherwise hold up every other connection of
+the worker, cached or not (the p99 of the whole worker).
+
 Only the public view is cached, and only its body and ETag: headers that
 depend on the caller (``Cache-Control`` for a signed-in reader) are set per
 request, and reads by agencies or with a declared purpose never come here, so
@@ -32,6 +37,9 @@ from xinyong.web.render import etag_of, json_bytes
 #: Pages kept per worker; a subject page is a few kilobytes.
 DEFAULT_SIZE = 8192
 
+#: What a page is valid for: the ledger's last sequence number and the date.
+Generation = tuple[int, dt.date]
+
 
 @dataclass(frozen=True)
 class Page:
@@ -48,7 +56,7 @@ class PublicSubjectPages:
         self.access = access
         self.size = size
         self._pages: OrderedDict[str, Page] = OrderedDict()
-        self._generation: tuple[int, dt.date] | None = None
+        self._generation: Generation | None = None
         self._lock = threading.Lock()
 
     def get(self, code: str) -> Page | None:
@@ -58,6 +66,11 @@ class PublicSubjectPages:
         uncached read does. Unknown codes are not remembered (they would let
         anyone fill the cache with misses).
         """
+        page, generation = self.cached(code)
+        return page if page is not None else self.build(code, generation)
+
+    def cached(self, code: str) -> tuple[Page | None, Generation]:
+        """The kept page of ``code`` if it is still current, and the current generation."""
         generation = (self.access.ledger_version(), self.access.clock.today())
         with self._lock:
             if generation != self._generation:
@@ -66,7 +79,10 @@ class PublicSubjectPages:
             page = self._pages.get(code)
             if page is not None:
                 self._pages.move_to_end(code)
-                return page
+        return page, generation
+
+    def build(self, code: str, generation: Generation) -> Page | None:
+        """Read and shape the page of ``code``; kept if ``generation`` is still current."""
         version, snap = self.access.versioned_snapshot(code)
         if snap is None:
             return None

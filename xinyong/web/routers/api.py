@@ -67,7 +67,7 @@ async def get_subject(
     """A subject and its records, as the caller's audience (and purpose) may see them."""
     declared = purpose or purpose_of(request)
     if public_view_asked(actor, declared):
-        return public_subject_json(request, state.public_pages, code)
+        return await public_subject_json(request, state.public_pages, code)
     snap = snapshot_or_404(state.access, code)
     view = view_for(state.access, actor, snap, declared)
     return json_response(request, shape.subject(view))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import HTTPException, Request
 from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 
 from xinyong.access import Access, Actor, Audience, SubjectView
 from xinyong.access.service import Snapshot
@@ -45,9 +46,15 @@ def public_view_asked(actor: Actor, purpose: str | None) -> bool:
     return actor.audience is not Audience.AGENCY and purpose is None
 
 
-def public_subject_json(request: Request, pages: PublicSubjectPages, code: str) -> Response:
-    """The public subject JSON from the page cache; 404 if no organisation has ``code``."""
-    page = pages.get(strip_json(code))
+async def public_subject_json(request: Request, pages: PublicSubjectPages, code: str) -> Response:
+    """The public subject JSON from the page cache; 404 if no organisation has ``code``.
+
+    A kept page is answered on the event loop; one to build goes to the thread pool.
+    """
+    wanted = strip_json(code)
+    page, generation = pages.cached(wanted)
+    if page is None:
+        page = await run_in_threadpool(pages.build, wanted, generation)
     if page is None:
         raise HTTPException(404, f"no organisation is registered under code {strip_json(code)}")
     return json_page_response(request, page.body, page.etag)

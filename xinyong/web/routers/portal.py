@@ -63,7 +63,7 @@ async def subject_page(request: Request, code: str, state: State, actor: Current
     """A subject's page: registration basics and public records by category."""
     purpose = purpose_of(request)
     if wants_json(request) and public_view_asked(actor, purpose):
-        return public_subject_json(request, state.public_pages, code)
+        return await public_subject_json(request, state.public_pages, code)
     snap = snapshot_or_404(state.access, code)
     view = view_for(state.access, actor, snap, purpose)
     return respond(request, shape.subject(view), "subject.html", {"view": view})
