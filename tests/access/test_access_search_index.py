@@ -181,3 +181,25 @@ def test_the_index_holds_organisations_only_and_the_plans_use_it(registered: Sto
         explain = "EXPLAIN QUERY PLAN" if sqlite else "EXPLAIN"
         plan = " ".join(str(r) for r in conn.exec_driver_sql(f"{explain} {sql}").all())
         assert "search_subjects_order" in plan
+
+
+def test_a_shorter_name_registered_or_renamed_is_found_at_once(
+    registered: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Common terms start reading at their shortest name: a new shorter one must count."""
+    monkeypatch.setattr(search_module, "_CANDIDATES", 2)  # every term common: read in order
+    assert search(registered.engine, "有限公司").hits[0].name == "abc科技有限公司"
+    code = uscc.issue("9", "1", "110108", range(len(NAMES), len(NAMES) + 1))[0]
+    registered.register_subject(code, "enterprise", "甲有限公司", region="110108")
+    for query in ("有限公司", "公司 有限"):
+        found = search(registered.engine, query, limit=50)
+        assert found.hits[0].name == "甲有限公司"
+        assert list(found.hits) == _plain_scan(registered, query, 50)[:50]
+    other = search(registered.engine, "火锅").hits[-1]
+    with read_transaction(registered.engine) as conn:
+        subject_id = conn.execute(
+            sa.select(subjects.c.id).where(subjects.c.code == other.code)
+        ).scalar_one()
+    registered.amend_subject(subject_id, name="有限公司")
+    assert search(registered.engine, "有限公司").hits[0].name == "有限公司"
+    assert [h.name for h in search(registered.engine, "火锅").hits] == ["成都火锅店"]

@@ -29,6 +29,10 @@ Name matching is index-backed (migration 0006) but gives the same answer as
   ``(length(name), name)`` index and tested one by one until the page is full,
   which is quick precisely because matches are dense. If every term is that
   common but together they are rare, this read is as slow as a full scan.
+- Dense is not enough when the shortest names hold none of the terms
+  (``有限公司``), so that read starts at the length of the shortest name holding
+  each term, found once per ledger version (:func:`_shortest`). Whether a term
+  is common is judged once per store and remembered: it only picks a plan.
 - PostgreSQL: a ``pg_trgm`` GIN index on ``subjects.name`` serves ``LIKE``
   directly and the planner chooses between it and the order index. pg_trgm
   extracts no trigram from a one- or two-character ``LIKE`` term, so a rare
@@ -41,7 +45,8 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from dataclasses import dataclass
+import weakref
+from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
@@ -131,8 +136,11 @@ def search(engine: Engine, query: str, *, limit: int = 20, offset: int = 0) -> S
         .offset(offset)
     )
     with read_transaction(engine) as conn:
-        if conn.dialect.name == "sqlite" and (candidates := _rarest(conn, words)) is not None:
-            stmt = stmt.where(subjects.c.id.in_(candidates))
+        if conn.dialect.name == "sqlite":
+            if (candidates := _rarest(conn, words)) is not None:
+                stmt = stmt.where(subjects.c.id.in_(candidates))
+            elif (shortest := _shortest(conn, words)) is not None:
+                stmt = stmt.where(sa.func.length(subjects.c.name) >= shortest)
         hits = _hits(conn.execute(stmt))
     more = len(hits) > limit
     hits = hits[:limit]
@@ -146,6 +154,8 @@ def _match(conn: Connection, term: str) -> str | None:
     """An FTS5 query for names that may contain ``term``: "" if none can, None if too many."""
     term = term[:MAX_QUERY].lower()
     if len(term) >= 3:
+        if _statistics(conn).frequent.get(term):
+            return None  # an earlier search collected too many candidates for it
         return '"' + term.replace('"', '""') + '"'
     if _frequent(conn, term):
         return None
@@ -162,8 +172,85 @@ def _match(conn: Connection, term: str) -> str | None:
     return " OR ".join('"' + t.replace('"', '""') + '"' for t in tokens)
 
 
+@dataclass
+class _Statistics:
+    """What one store's searches learnt about terms, kept for the next searches.
+
+    ``frequent`` is a planning guess only (either answer gives the same hits), so
+    it is never invalidated. ``shortest`` is the length of the shortest name
+    holding a term, with the ledger version it was read at: a name registered or
+    renamed since moves the version, and the figure is read again.
+    """
+
+    frequent: dict[str, bool] = field(default_factory=dict)
+    shortest: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+
+#: Per engine, so that two stores in one process never share figures.
+_STATISTICS: weakref.WeakKeyDictionary[Engine, _Statistics] = weakref.WeakKeyDictionary()
+_MAX_TERMS = 4096  # terms remembered per store before starting afresh
+
+
+def _statistics(conn: Connection) -> _Statistics:
+    found = _STATISTICS.get(conn.engine)
+    if found is None:
+        found = _STATISTICS[conn.engine] = _Statistics()
+    return found
+
+
+def _remember(table: dict[str, Any], term: str, value: Any) -> None:
+    if len(table) >= _MAX_TERMS:
+        table.clear()
+    table[term] = value
+
+
+_HEAD = sa.text("SELECT last_seq FROM chain_head WHERE id = 1")
+
+
+def _shortest(conn: Connection, words: list[str]) -> int | None:
+    """A length no matching name is shorter than, for a query of common terms only.
+
+    Such a query reads names in (length, name) order until the page is full; when
+    the shortest names hold none of the terms (``有限公司``: the 150,000 names of
+    seven to nine characters never do), that read wades through all of them first.
+    The length of the shortest name holding each term, read once per ledger
+    version (one stop at the first match in that same order), lets the read start
+    where matches can begin; the hits are the same.
+    """
+    stats = _statistics(conn)
+    version = conn.execute(_HEAD).scalar_one_or_none() or 0
+    bound = 0
+    for term in words:
+        known = stats.shortest.get(term)
+        if known is None or known[0] != version:
+            first = conn.execute(
+                sa.select(sa.func.length(subjects.c.name))
+                .where(_IS_ORGANISATION, _contains(term))
+                .order_by(sa.func.length(subjects.c.name), subjects.c.name)
+                .limit(1)
+            ).scalar_one_or_none()
+            if first is None:
+                return None  # no name holds it: the query finds nothing at once anyway
+            known = (version, int(first))
+            _remember(stats.shortest, term, known)
+        bound = max(bound, known[1])
+    return bound or None
+
+
 def _frequent(conn: Connection, term: str) -> bool:
-    """Whether ``term`` looks to be in more than ``_CANDIDATES`` names, judged on a sample."""
+    """Whether ``term`` looks to be in more than ``_CANDIDATES`` names, judged on a sample.
+
+    The judgement is remembered per store: it only chooses a plan.
+    """
+    stats = _statistics(conn)
+    known = stats.frequent.get(term)
+    if known is None:
+        known = _judge(conn, term)
+        _remember(stats.frequent, term, known)
+    return known
+
+
+def _judge(conn: Connection, term: str) -> bool:
     sample = sa.select(_SEARCH_NAMES.c.name).limit(_SAMPLE).subquery()
     pattern = f"%{term.translate(_LIKE_ESCAPE)}%"
     seen = conn.execute(
@@ -196,6 +283,8 @@ def _rarest(conn: Connection, words: list[str]) -> list[int] | None:
         if match is None:
             continue
         ids = _candidates(conn, match, _CANDIDATES if best is None else len(best))
+        if ids is None and best is None and len(term) >= 3:
+            _remember(_statistics(conn).frequent, term[:MAX_QUERY].lower(), True)
         if ids is not None:
             best = ids
             if len(best) < 50:
