@@ -11,8 +11,8 @@ its next request. The freshness check is one primary-key read per request,
 which is what keeps "a change shows up on the next request" true across
 worker processes and with a writer in another process.
 
-A kept page is served on the event loop; a page to build is built in the
-thread pool, because an organisation with hundreds of records takes tens of
+A kept page is served on the event loop; a page to build is built in a
+thread (one at a time), because an organisation with hundreds of records takes tens of
 milliseconds to shape and would otherwise hold up every other connection of
 the worker, cached or not (the p99 of the whole worker).
 
@@ -25,10 +25,14 @@ never audited, so serving them from memory hides nothing from the audit trail.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
+
+import anyio
+import anyio.to_thread
 
 from xinyong.access import Access
 from xinyong.web import shape
@@ -58,6 +62,27 @@ class PublicSubjectPages:
         self._pages: OrderedDict[str, Page] = OrderedDict()
         self._generation: Generation | None = None
         self._lock = threading.Lock()
+        self._limiter: tuple[asyncio.AbstractEventLoop, anyio.CapacityLimiter] | None = None
+
+    async def page(self, code: str) -> Page | None:
+        """:meth:`get` for a request handler: a page to build is built off the event loop.
+
+        One page at a time per worker: builders running side by side would only
+        take turns on the interpreter lock (and lose time doing so), while the
+        event loop keeps answering kept pages in between.
+        """
+        page, generation = self.cached(code)
+        if page is not None:
+            return page
+        return await anyio.to_thread.run_sync(self.build, code, generation,
+                                              limiter=self._builder())  # fmt: skip
+
+    def _builder(self) -> anyio.CapacityLimiter:
+        # A limiter belongs to one event loop; tests run several loops in turn.
+        loop = asyncio.get_running_loop()
+        if self._limiter is None or self._limiter[0] is not loop:
+            self._limiter = (loop, anyio.CapacityLimiter(1))
+        return self._limiter[1]
 
     def get(self, code: str) -> Page | None:
         """The public page of the organisation ``code`` now; ``None`` if there is none.

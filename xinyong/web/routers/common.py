@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from fastapi import HTTPException, Request
 from fastapi.responses import Response
-from starlette.concurrency import run_in_threadpool
 
 from xinyong.access import Access, Actor, Audience, SubjectView
 from xinyong.access.service import Snapshot
@@ -49,12 +48,9 @@ def public_view_asked(actor: Actor, purpose: str | None) -> bool:
 async def public_subject_json(request: Request, pages: PublicSubjectPages, code: str) -> Response:
     """The public subject JSON from the page cache; 404 if no organisation has ``code``.
 
-    A kept page is answered on the event loop; one to build goes to the thread pool.
+    A kept page is answered on the event loop; one to build is built in a thread.
     """
-    wanted = strip_json(code)
-    page, generation = pages.cached(wanted)
-    if page is None:
-        page = await run_in_threadpool(pages.build, wanted, generation)
+    page = await pages.page(strip_json(code))
     if page is None:
         raise HTTPException(404, f"no organisation is registered under code {strip_json(code)}")
     return json_page_response(request, page.body, page.etag)
