@@ -43,11 +43,13 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 CONNECTIONS = 64
+SETTLE_S = 3.0  # after the first answer, for the other workers to finish starting
 
 
 def free_port() -> int:
@@ -58,14 +60,21 @@ def free_port() -> int:
 
 
 def wait_for(port: int, timeout: float = 60.0) -> None:
+    """Until the server answers HTTP, then a settling pause for its other workers.
+
+    A multi-worker server listens before its workers have started; measuring from
+    the first open port would count their start-up as slow requests.
+    """
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as response:
+                if response.status == 200:
+                    time.sleep(SETTLE_S)
+                    return
         except OSError:
             time.sleep(0.2)
-    raise RuntimeError(f"nothing listens on port {port}")
+    raise RuntimeError(f"nothing answers on port {port}")
 
 
 def samples(db: Path, count: int) -> list[tuple[str, int]]:
