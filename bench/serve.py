@@ -16,8 +16,13 @@ Caching: each xinyong worker keeps the public subject pages it has built (up to
 8,192), valid while the ledger head and the date stay as they were. The servers
 start cold and nothing warms them: the first request for each subject in each
 worker builds the page from the store, so with 5,000 subjects, two workers and a
-10 s run, roughly a third of the requests are misses. Pass a larger
-``--subjects`` (beyond what a worker keeps) to measure mostly misses.
+10 s run, a third to all of the requests are misses (as many as the servers
+manage to build). ``--warm SECONDS`` runs the same load first, unmeasured, to
+measure a warmed cache instead; a larger ``--subjects`` (beyond what a worker
+keeps) measures mostly misses however long the run. Search keeps no results:
+its five queries (``拓康``, ``北京 科技``, ``商贸``, an unknown code, ``有限公司``)
+run against the store every time; what it remembers per term (whether the term
+is common, the length of the shortest name holding it) only chooses the plan.
 
 Usage::
 
@@ -59,7 +64,7 @@ def free_port() -> int:
         return port
 
 
-def wait_for(port: int, timeout: float = 60.0) -> None:
+def wait_for(port: int, path: str, timeout: float = 120.0) -> None:
     """Until the server answers HTTP, then a settling pause for its other workers.
 
     A multi-worker server listens before its workers have started; measuring from
@@ -68,7 +73,8 @@ def wait_for(port: int, timeout: float = 60.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as response:
+            url = f"http://127.0.0.1:{port}{path}"
+            with urllib.request.urlopen(url, timeout=30) as response:
                 if response.status == 200:
                     time.sleep(SETTLE_S)
                     return
@@ -209,10 +215,12 @@ def run(port: int, paths: list[str], seconds: float) -> dict[str, Any]:
     return load(port, paths, seconds)
 
 
-def start(cmd: list[str], env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
+def start(cmd: list[str], env: dict[str, str], port: int, ready: str) -> subprocess.Popen[bytes]:
+    """Start a server and wait until ``ready`` answers (datasette's home page counts
+    every table's rows, which takes half a minute on a large file: not a readiness test)."""
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        wait_for(port)
+        wait_for(port, ready)
     except RuntimeError:
         proc.kill()
         raise
@@ -238,6 +246,10 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--subjects", type=int, default=5_000, help="sample subjects to draw from")
+    parser.add_argument(
+        "--warm", type=float, default=0.0,
+        help="seconds of the same subject load, unmeasured, before the measured run",
+    )  # fmt: skip
     args = parser.parse_args()
 
     home = prepare(args)
@@ -248,12 +260,16 @@ def main() -> None:
     ours, theirs = free_port(), free_port()
     servers = [
         start([str(bin_dir / "xinyong"), "serve", "--port", str(ours),
-               "--workers", str(args.workers)], env, ours),
+               "--workers", str(args.workers)], env, ours, "/"),
         start([str(bin_dir / "datasette"), "serve", "-i", str(db), "--port", str(theirs),
-               "--setting", "num_sql_threads", str(max(3, args.workers * 2))], env, theirs),
+               "--setting", "num_sql_threads", str(max(3, args.workers * 2))], env, theirs,
+              "/-/versions.json"),
     ]  # fmt: skip
     try:
-        xinyong = run(ours, [f"/api/v1/subjects/{code}" for code, _ in picked], args.seconds)
+        subject_paths = [f"/api/v1/subjects/{code}" for code, _ in picked]
+        if args.warm:
+            run(ours, subject_paths, args.warm)  # unmeasured: fills the workers' page caches
+        xinyong = run(ours, subject_paths, args.seconds)
         datasette = run(
             theirs,
             [f"/{db.stem}/records.json?subject_id={sid}&_shape=array" for _, sid in picked],
@@ -270,6 +286,7 @@ def main() -> None:
         "workers": args.workers,
         "connections": CONNECTIONS,
         "seconds": args.seconds,
+        "warm_seconds": args.warm,
         "subject_json": xinyong,
         "datasette_records_json": datasette,
         "ratio_rps": xinyong["rps"] / datasette["rps"],
