@@ -12,7 +12,7 @@ which is what keeps "a change shows up on the next request" true across
 worker processes and with a writer in another process.
 
 A kept page is served on the event loop; a page to build is built in a
-thread (one at a time), because an organisation with hundreds of records takes tens of
+thread (two at a time), because an organisation with hundreds of records takes tens of
 milliseconds to shape and would otherwise hold up every other connection of
 the worker, cached or not (the p99 of the whole worker).
 
@@ -41,6 +41,9 @@ from xinyong.web.render import etag_of, json_bytes
 #: Pages kept per worker; a subject page is a few kilobytes.
 DEFAULT_SIZE = 8192
 
+#: Pages built at the same time per worker (see :meth:`PublicSubjectPages.page`).
+BUILDERS = 2
+
 #: What a page is valid for: the ledger's last sequence number and the date.
 Generation = tuple[int, dt.date]
 
@@ -67,9 +70,10 @@ class PublicSubjectPages:
     async def page(self, code: str) -> Page | None:
         """:meth:`get` for a request handler: a page to build is built off the event loop.
 
-        One page at a time per worker: builders running side by side would only
-        take turns on the interpreter lock (and lose time doing so), while the
-        event loop keeps answering kept pages in between.
+        At most :data:`BUILDERS` pages at a time per worker: many builders side by
+        side only take turns on the interpreter lock (and lose time doing so), but
+        two let one read from disk while the other shapes; the event loop keeps
+        answering kept pages in between.
         """
         page, generation = self.cached(code)
         if page is not None:
@@ -81,7 +85,7 @@ class PublicSubjectPages:
         # A limiter belongs to one event loop; tests run several loops in turn.
         loop = asyncio.get_running_loop()
         if self._limiter is None or self._limiter[0] is not loop:
-            self._limiter = (loop, anyio.CapacityLimiter(1))
+            self._limiter = (loop, anyio.CapacityLimiter(BUILDERS))
         return self._limiter[1]
 
     def get(self, code: str) -> Page | None:
