@@ -177,7 +177,7 @@ class _Row:
 
     data: dict[str, Any]
     compiled: CompiledPolicy
-    facts: Mapping[int, Mapping[str, Any]]
+    facts: Mapping[int, dict[str, Any]]
     evidence: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     _ids: dict[int, list[int]] = field(default_factory=dict)
     _holds: dict[int, bool] = field(default_factory=dict)
@@ -314,13 +314,24 @@ def _evidence(rule: Rule, row: _Row) -> list[dict[str, Any]]:
 def _gather(rule: Rule, row: _Row) -> list[dict[str, Any]]:
     used: dict[int, set[str]] = {}
     for atom in _positive_atoms(rule.when, row):
+        names = _fields_of(atom)
         for rid in row.ids(atom):
-            used.setdefault(rid, set()).update(_fields_of(atom))
+            known = used.get(rid)
+            if known is None:
+                used[rid] = set(names)
+            else:
+                known.update(names)
     out = []
     for rid in sorted(used):
         fact = row.facts[rid]
-        values = {n: _plain(fact[column(n)]) for n in sorted(used[rid])}
-        out.append(fact[_SHOWN] | {"values": values})
+        if used[rid]:
+            values = {n: _plain(fact[column(n)]) for n in sorted(used[rid])}
+            out.append(fact[_SHOWN] | {"values": values})
+        else:  # the usual case; shared, as bodies are serialised at once
+            bare = fact.get(_BARE)
+            if bare is None:
+                bare = fact[_BARE] = fact[_SHOWN] | {"values": {}}
+            out.append(bare)
     return out
 
 
@@ -512,8 +523,8 @@ def _absences(cond: Condition) -> list[str]:
     return []
 
 
-#: Key of a fact's evidence entry (without its field values) inside its row dict.
-_SHOWN = "\x00shown"
+#: Keys of a fact's evidence entry without its field values, and with none, in its row dict.
+_SHOWN, _BARE = "\x00shown", "\x00bare"
 
 _CORE_SHOWN = ("record_id", "record_type", "document_no", "tier", "source_id")
 
