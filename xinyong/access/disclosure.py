@@ -228,9 +228,11 @@ def record_view(
         disputed=record.disputed,
         publicity=publicity,
         fields=tuple(
-            FieldView(f.name, f.label, value, _enum_labels(f, value))
-            for f in visible
-            if (value := record.fields.get(f.name)) not in (None, "")
+            [
+                FieldView(f.name, f.label, value, _enum_labels(f, value) if f.values else ())
+                for f in visible
+                if (value := record.fields.get(f.name)) not in (None, "")
+            ]
         ),
         statements=tuple(statements),
     )

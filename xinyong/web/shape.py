@@ -62,12 +62,13 @@ def record(view: RecordView) -> dict[str, Any]:
             {"text": st.text, "language": st.language, "created_at": st.created_at.isoformat()}
             for st in view.statements
         ],
+        # Written out for speed: a page not in the cache shapes some 14 fields per record.
         "fields": [
             {
                 "name": f.name,
-                "label": label(f.label),
-                "value": _value(f.value),
-                "value_labels": [label(v) for v in f.value_labels],
+                "label": {"zh": f.label.zh, "en": f.label.en},
+                "value": f.value if type(f.value) is str else _value(f.value),
+                "value_labels": [label(v) for v in f.value_labels] if f.value_labels else [],
             }
             for f in view.fields
         ],
