@@ -38,7 +38,8 @@ from xinyong.access import Access
 from xinyong.web import shape
 from xinyong.web.render import etag_of, json_bytes
 
-#: Pages kept per worker; a subject page is a few kilobytes.
+#: Pages kept per worker: some 190 MB at the 23 KiB of a typical organisation with ten
+#: records (most have fewer).
 DEFAULT_SIZE = 8192
 
 #: Pages built at the same time per worker (see :meth:`PublicSubjectPages.page`).
