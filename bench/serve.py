@@ -258,14 +258,14 @@ def main() -> None:
     env = {**os.environ, "XINYONG_HOME": str(home), "XINYONG_SEARCH_PER_MINUTE": "100000000"}
     bin_dir = Path(sys.executable).parent
     ours, theirs = free_port(), free_port()
-    servers = [
-        start([str(bin_dir / "xinyong"), "serve", "--port", str(ours),
-               "--workers", str(args.workers)], env, ours, "/"),
-        start([str(bin_dir / "datasette"), "serve", "-i", str(db), "--port", str(theirs),
-               "--setting", "num_sql_threads", str(max(3, args.workers * 2))], env, theirs,
-              "/-/versions.json"),
-    ]  # fmt: skip
-    try:
+    ours_cmd = [str(bin_dir / "xinyong"), "serve", "--port", str(ours),
+                "--workers", str(args.workers)]  # fmt: skip
+    theirs_cmd = [str(bin_dir / "datasette"), "serve", "-i", str(db), "--port", str(theirs),
+                  "--setting", "num_sql_threads", str(max(3, args.workers * 2))]  # fmt: skip
+    servers: list[subprocess.Popen[bytes]] = []
+    try:  # started inside: a server that fails to start must not leave the other running
+        servers.append(start(ours_cmd, env, ours, "/"))
+        servers.append(start(theirs_cmd, env, theirs, "/-/versions.json"))
         subject_paths = [f"/api/v1/subjects/{code}" for code, _ in picked]
         if args.warm:
             run(ours, subject_paths, args.warm)  # unmeasured: fills the workers' page caches
