@@ -17,7 +17,7 @@ furnish them) and the ingest pipeline loads it into a SQLite store, which is kep
 
 Usage::
 
-    python bench/evaluate.py --subjects 1000000 --records 10000000 --work /var/tmp/xy-eval
+    python bench/evaluate.py --subjects 1000000 --records 10000000 --work DIR
     python bench/evaluate.py --subjects 20000 --records 200000 --spark   # a quick look
 """
 
@@ -256,7 +256,12 @@ def main() -> None:
         "snapshot_refresh_s": round(refresh_s, 2),
         "duckdb_s_median": round(duck_s, 2), "duckdb_runs_s": [round(t, 2) for t in times],
         "duckdb_engine_only_s_median": round(statistics.median(engine_times), 2),
-        "python_loop_s_scaled": round(scaled, 1), "speedup_vs_python": round(scaled / duck_s, 1),
+        "python_loop_s_scaled": round(scaled, 1),
+        # Like for like: the loop decides who fires, as the compiled SQL does. Explaining
+        # is the same Python code whichever decided, so it is not in this ratio...
+        "deciding_speedup_vs_python": round(scaled / statistics.median(engine_times), 1),
+        # ...and this one sets the whole evaluation, explanations included, against it.
+        "full_run_over_python_deciding": round(scaled / duck_s, 1),
         "python_agrees": agree, "incremental_ms_median": round(statistics.median(inc), 1),
         "incremental_ms_p90": round(sorted(inc)[int(len(inc) * 0.9) - 1], 1),
     }  # fmt: skip

@@ -224,6 +224,13 @@ class Settings:
             "(spark://host:7077, yarn, k8s://...).",
         ),
     )
+    spark_driver_memory: str = field(
+        default="4g",
+        metadata=_about(
+            "Memory of the Spark driver (this process's JVM), which receives every "
+            "subject's result row: 4g suits a million subjects.",
+        ),
+    )
     spark_workdir: Path | None = field(
         default=None,
         metadata=_about(

@@ -64,7 +64,7 @@ class DuckDBEngine:
         self.con.close()
 
 
-def _spark_session(master: str, workdir: Path) -> Any:
+def _spark_session(master: str, workdir: Path, driver_memory: str) -> Any:
     """A Spark session configured for this platform (loopback, no UI, few partitions)."""
     try:
         from pyspark.sql import SparkSession
@@ -89,6 +89,10 @@ def _spark_session(master: str, workdir: Path) -> Any:
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.sql.warehouse.dir", str(workdir / "warehouse"))
         .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+        # A million subjects' result rows come back to this process: with the default
+        # 1 GiB driver they can be evicted before they are read ("TaskResultLost").
+        .config("spark.driver.memory", driver_memory)
+        .config("spark.driver.maxResultSize", "0")
     )
     if master.startswith("local"):
         builder = builder.config("spark.driver.host", "127.0.0.1").config(
@@ -104,11 +108,13 @@ class SparkEngine:
 
     name = "spark"
 
-    def __init__(self, master: str = "local[2]", workdir: Path | None = None) -> None:
+    def __init__(
+        self, master: str = "local[2]", workdir: Path | None = None, driver_memory: str = "4g"
+    ) -> None:
         self._own_dir = workdir is None
         self.workdir = workdir or Path(tempfile.mkdtemp(prefix="xinyong-spark-"))
         self.workdir.mkdir(parents=True, exist_ok=True)
-        self.session = _spark_session(master, self.workdir)
+        self.session = _spark_session(master, self.workdir, driver_memory)
         self._written: list[Path] = []
 
     def _view(self, name: str, table: pa.Table) -> None:
@@ -140,5 +146,7 @@ def make_engine(name: str, settings: Settings) -> Engine:
     if name == "duckdb":
         return DuckDBEngine()
     if name == "spark":
-        return SparkEngine(settings.spark_master, settings.spark_workdir)
+        return SparkEngine(
+            settings.spark_master, settings.spark_workdir, settings.spark_driver_memory
+        )
     raise EngineUnavailableError(f"unknown engine {name!r} (one of: {', '.join(ENGINES)})")

@@ -680,6 +680,8 @@ def proposals_from(
     collector is paused meanwhile: its passes would only re-scan them, again and again.
     """
 
+    if result.num_rows == 0:  # the usual case when one subject is re-evaluated
+        return []
     # The facts any slice may cite, taken once from the (large, many-chunked) snapshot
     # into one compact table that slices then look up by binary search.
     cited = _cited_ids(compiled, result)
