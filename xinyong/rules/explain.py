@@ -238,10 +238,10 @@ class _Row:
         return self._stops[key]
 
     def _stopping(self, cond: Condition) -> dt.date | None:
-        if isinstance(cond, Count) and cond.at_least is not None and cond.at_most is None:
-            return self._count_stops(cond)
         if isinstance(cond, Sum):
             return self._sum_stops(cond)
+        if isinstance(cond, Count):
+            return self._count_stops(cond) if _counts_records(cond) else None
         if isinstance(cond, All):
             dates = [self.stops(p) for p in cond.parts]
             known = [d for d in dates if d is not None]
@@ -312,12 +312,16 @@ def _conditions(cond: Condition, row: _Row) -> list[dict[str, Any]]:
     return [{key: parts, "holds": row.holds(cond)}]
 
 
+def _counts_records(atom: Atom) -> bool:
+    """Whether ``atom`` holds by records that exist (a sum, or an "at least" count),
+    not by their absence: only such atoms cite records and stop holding by time."""
+    return isinstance(atom, Sum) or (atom.at_least is not None and atom.at_most is None)
+
+
 def _positive_atoms(cond: Condition, row: _Row) -> list[Atom]:
     """The atoms whose matching records made ``cond`` hold (absences have no records)."""
-    if isinstance(cond, Sum):
-        return [cond]
-    if isinstance(cond, Count):
-        return [cond] if cond.at_least is not None and cond.at_most is None else []
+    if isinstance(cond, Count | Sum):
+        return [cond] if _counts_records(cond) else []
     if isinstance(cond, Not):
         return []
     parts = cond.parts if isinstance(cond, All) else [p for p in cond.parts if row.holds(p)]
@@ -326,10 +330,8 @@ def _positive_atoms(cond: Condition, row: _Row) -> list[Atom]:
 
 def _citing_atoms(cond: Condition) -> list[Atom]:
     """Every atom :func:`_positive_atoms` or :meth:`_Row.stops` may read records of."""
-    if isinstance(cond, Sum):
-        return [cond]
-    if isinstance(cond, Count):
-        return [cond] if cond.at_least is not None and cond.at_most is None else []
+    if isinstance(cond, Count | Sum):
+        return [cond] if _counts_records(cond) else []
     if isinstance(cond, Not):
         return []
     return [a for p in cond.parts for a in _citing_atoms(p)]
@@ -627,22 +629,22 @@ def _pylist(values: pa.ChunkedArray) -> list[Any]:
 
 def fact_index(
     facts: pa.Table,
-    ids: Iterable[int] | np.ndarray[Any, np.dtype[np.int64]],
+    wanted: np.ndarray[Any, np.dtype[np.int64]],
     fields: Iterable[str] = (),
     record_ids: np.ndarray[Any, np.dtype[np.int64]] | None = None,
 ) -> dict[int, dict[str, Any]]:
-    """The facts rows of ``ids``, by record id: the columns explanations read.
+    """The facts rows of ``wanted`` (sorted, distinct ids), by record id.
 
-    Each row also carries its evidence entry ready made (dates as ISO text): it
-    is built once per record here, with the dates formatted column-wise, not once
-    per use. ``record_ids`` is :func:`sorted_ids` of ``facts``, if known.
+    Only the columns explanations read are kept. Each row also carries its evidence
+    entry ready made (dates as ISO text): it is built once per record here, with the
+    dates formatted column-wise, not once per use. ``record_ids`` is
+    :func:`sorted_ids` of ``facts``, if known.
     """
-    wanted = _distinct(ids if isinstance(ids, np.ndarray) else np.fromiter(ids, dtype=np.int64))
     if len(wanted) == 0:
         return {}
-    fields = tuple(dict.fromkeys(fields))
-    names = [column(f) for f in fields if column(f) in facts.column_names]
-    rows = _rows_of(facts.select(_shown_columns(facts, fields)), wanted, record_ids)
+    keep = _shown_columns(facts, fields)
+    names = keep[len(_CORE_SHOWN) + 2 :]  # the record fields' columns
+    rows = _rows_of(facts.select(keep), wanted, record_ids)
     # Column by column: far cheaper than a dict per row from Arrow.
     shown_keys = (*_CORE_SHOWN, "decision_date", "public_until")
     shown_columns = [rows[k].to_pylist() for k in _CORE_SHOWN] + [
