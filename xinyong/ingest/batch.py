@@ -136,7 +136,7 @@ def run(
     done_before = tally.rows
     rejects = RejectsFile(job.rejects, progress.rejects_bytes)
     try:
-        with _fewer_collections():
+        with _fewer_collections(), job.store.bulk_writes():
             tally = _write_chunks(job, table, processor, batch, progress, rejects, tally)
         with job.store.transaction(actor=job.actor, batch_id=batch.id) as tx:
             tx.close_batch(batch.id, status="committed", counts=tally.as_dict())

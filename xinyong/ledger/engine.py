@@ -18,6 +18,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from xinyong.ledger.checkpoints import writer_checkpoints
+
 #: Seconds a writer waits for the SQLite write lock before giving up.
 BUSY_TIMEOUT_S = 60.0
 _WRITE = "xinyong_write"
@@ -64,7 +66,7 @@ def write_transaction(engine: Engine) -> Iterator[Connection]:
     """A transaction holding the write lock (SQLite) or ready to lock rows (PostgreSQL)."""
     with engine.connect() as conn:
         conn.execution_options(**{_WRITE: True})
-        with conn.begin():
+        with writer_checkpoints(engine, conn.connection.dbapi_connection), conn.begin():
             yield conn
 
 

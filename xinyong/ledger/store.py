@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Concatenate, ParamSpec, TypeVar
 
@@ -19,6 +19,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from xinyong.clock import Clock, clock_from
 from xinyong.ledger import counters, migrate, reads
+from xinyong.ledger.checkpoints import background_checkpoints
 from xinyong.ledger.engine import create_store_engine, read_transaction, write_transaction
 from xinyong.ledger.errors import NoStoreError
 from xinyong.ledger.model import (
@@ -111,6 +112,15 @@ class Store:
             tx = Transaction(conn, self.clock, actor or self.actor, self.cipher, batch_id)
             yield tx
             tx._finish()
+
+    def bulk_writes(self) -> AbstractContextManager[None]:
+        """Around many large write transactions in a row (an ingestion): cheaper commits.
+
+        On SQLite the WAL is copied back into the database by a thread of its own
+        instead of by each commit (see :mod:`xinyong.ledger.checkpoints`); on
+        PostgreSQL nothing changes.
+        """
+        return background_checkpoints(self.engine)
 
     register_source = _one_transaction(Transaction.register_source)
     register_subject = _one_transaction(Transaction.register_subject)
