@@ -362,3 +362,22 @@ def test_event_ids_are_random_uuid4s(chain: Chain) -> None:
 def test_canonical_refuses_nan() -> None:
     with pytest.raises(ValueError, match="JSON compliant"):
         canonical({"x": float("nan")})
+
+
+def test_encoded_fields_are_the_mapping_their_canonical_text_stands_for() -> None:
+    import pickle
+
+    from xinyong.ledger.chain import Encoded, canonical, object_text
+
+    value = {"b": [1, 2.5, None], "a": "罚款人民币5000元", "n": {"z": True}}
+    encoded = Encoded.of(value)
+    assert encoded.text == canonical(value)
+    assert object_text(encoded) is encoded.text
+    assert object_text(value) == canonical(value)
+    assert dict(encoded) == value
+    assert encoded == value
+    assert encoded == Encoded(canonical(value))
+    assert encoded["a"] == "罚款人民币5000元"
+    assert len(encoded) == 3
+    assert sorted(encoded) == ["a", "b", "n"]
+    assert pickle.loads(pickle.dumps(encoded)) == encoded

@@ -34,7 +34,7 @@ from xinyong.ingest.checked import Candidate
 from xinyong.ingest.reasons import Fault, fault
 from xinyong.ingest.summary import Tally
 from xinyong.ledger import NewRecord, RecordStatus, Transaction
-from xinyong.ledger.chain import canonical
+from xinyong.ledger.chain import object_text
 from xinyong.ledger.ingest_state import HeldRow
 from xinyong.ledger.lookups import KnownRecord, records_by_document, resolved_outcomes
 
@@ -58,7 +58,7 @@ class _State:
     def fields_text(self) -> str:
         """The canonical JSON of the current fields (what the ledger stores, to compare)."""
         if self.text is None:
-            self.text = canonical(self.fields or {})
+            self.text = object_text(self.fields or {})
         return self.text
 
     def field_values(self) -> dict[str, Any]:
@@ -194,7 +194,9 @@ class Applier:
         plan: ChunkPlan,
         flush: Callable[[], None],
     ) -> None:
-        same = canonical(c.fields) == state.fields_text() and c.decision_date == state.decision_date
+        same = (
+            object_text(c.fields) == state.fields_text() and c.decision_date == state.decision_date
+        )
         reason = None
         if state.protected:
             reason = "record.objection_upheld"

@@ -1,20 +1,24 @@
 """A validated chunk, kept column-wise until it is written.
 
 Validation produces columns (one list per field); the writer needs one record
-per row. Building the rows is deferred to :attr:`Checked.candidates`, which runs
-where the chunk is written: when a reading worker validates (see
-:mod:`xinyong.ingest.pipeline`), the chunk crosses the process boundary as a few
+per row, with its fields as the canonical JSON the ledger stores and hashes.
+The JSON is made where the chunk is validated (:meth:`Checked.encode`); the
+row objects are built where it is written (:attr:`Checked.candidates`). When a
+reading worker validates (see :mod:`xinyong.ingest.pipeline`) the encoding
+runs on the worker's core, and the chunk crosses the process boundary as a few
 long lists, several times cheaper to send than ten thousand small objects.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from xinyong.ingest.identity import Who
 from xinyong.ingest.reasons import Fault
+from xinyong.ledger.chain import Encoded, canonical
 
 Rejected = tuple[int, list[Fault], str | None]
 
@@ -26,9 +30,9 @@ class Candidate:
     number: int
     op: str  #: new, amend or revoke
     document_no: str
-    fields: dict[str, Any]
+    fields: Mapping[str, Any]
     decision_date: dt.date | None
-    original: dict[str, str] | None
+    original: Mapping[str, str] | None
     who: Who
     name: str
     arrived_on: dt.date | None
@@ -36,22 +40,74 @@ class Candidate:
 
 @dataclass
 class Checked:
-    """The rejected rows of a chunk, and its good rows as columns (``good`` indexes them)."""
+    """The rejected rows of a chunk, and its good rows column by column (``good`` indexes them).
+
+    The good rows' fields (and the values as sent, where a transform changed
+    them) are kept as their canonical JSON text: encoding them is a large part
+    of writing a record, and it happens here, where the chunk is validated,
+    rather than in the writer.
+    """
 
     rejected: list[Rejected]
     good: list[int]
     numbers: list[int]
     ops: list[str]
     documents: list[Any]
-    names: list[str]  #: stored fields with a value somewhere in the chunk
-    columns: list[list[Any]]  #: one per name, every row of the chunk
+    fields: list[str]  #: canonical JSON per good row
+    originals: list[str | None]  #: canonical JSON per good row, None if nothing was changed
     decided: list[dt.date | None]
-    originals: dict[int, dict[str, str]]
     who: list[Who | None]
     subject_names: list[Any]
     arrived: list[dt.date | None]
-    uscc_field: str | None  #: dropped from a natural person's fields (see ``candidates``)
     _built: list[Candidate] | None = field(default=None, repr=False)
+
+    @classmethod
+    def encode(
+        cls,
+        *,
+        rejected: list[Rejected],
+        good: list[int],
+        numbers: list[int],
+        ops: list[str],
+        documents: list[Any],
+        names: list[str],
+        columns: list[list[Any]],
+        decided: list[dt.date | None],
+        originals: dict[int, dict[str, str]],
+        who: list[Who | None],
+        subject_names: list[Any],
+        arrived: list[dt.date | None],
+        uscc_field: str | None,
+    ) -> Checked:
+        """A chunk from its validated columns: stored fields with a value, as JSON per row.
+
+        ``uscc_field`` is dropped from a natural person's fields: a person's
+        number read through a column it shares with the USCC belongs to the
+        subject (encrypted), never to the record.
+        """
+        rows = list(zip(*columns, strict=True)) if columns else None
+        texts: list[str] = []
+        sent: list[str | None] = []
+        for i in good:
+            subject = who[i]
+            if subject is None:  # pragma: no cover - a fault always accompanies it
+                raise AssertionError(f"row {numbers[i]} passed without a subject")
+            values = (
+                {k: v for k, v in zip(names, rows[i], strict=False) if v is not None}
+                if rows is not None
+                else {}
+            )
+            original = originals.get(i)
+            if subject.person is not None and uscc_field in values:
+                del values[uscc_field]
+                if original is not None:
+                    original.pop(uscc_field or "", None)
+            texts.append(canonical(values))
+            sent.append(canonical(original) if original else None)
+        return cls(
+            rejected, good, numbers, ops, documents, texts, sent, decided, who, subject_names,
+            arrived,
+        )  # fmt: skip
 
     def __getstate__(self) -> dict[str, Any]:
         state = {k: getattr(self, k) for k in self.__dataclass_fields__}
@@ -70,37 +126,21 @@ class Checked:
         return self._built
 
     def _build(self) -> list[Candidate]:
-        names, originals, who = self.names, self.originals, self.who
-        rows = list(zip(*self.columns, strict=True)) if self.columns else None
+        who, numbers, ops, documents = self.who, self.numbers, self.ops, self.documents
+        decided, names, arrived = self.decided, self.subject_names, self.arrived
         out = []
-        for i in self.good:
-            subject = who[i]
-            if subject is None:  # pragma: no cover - a fault always accompanies it
-                raise AssertionError(f"row {self.numbers[i]} passed without a subject")
-            fields = (
-                {k: v for k, v in zip(names, rows[i], strict=False) if v is not None}
-                if rows is not None
-                else {}
-            )
-            original = originals.get(i)
-            if subject.person is not None and self.uscc_field in fields:
-                # A person's number read through a column it shares with the USCC field:
-                # it belongs to the subject (encrypted), never to the record.
-                del fields[self.uscc_field]
-                if original is not None:
-                    original.pop(self.uscc_field or "", None)
-                    original = original or None
+        for i, text, sent in zip(self.good, self.fields, self.originals, strict=True):
             out.append(
                 Candidate(
-                    self.numbers[i],
-                    self.ops[i],
-                    self.documents[i],
-                    fields,
-                    self.decided[i],
-                    original,
-                    subject,
-                    self.subject_names[i] or "",
-                    self.arrived[i],
+                    numbers[i],
+                    ops[i],
+                    documents[i],
+                    Encoded(text),
+                    decided[i],
+                    None if sent is None else Encoded(sent),
+                    who[i],  # type: ignore[arg-type]  # checked in encode()
+                    names[i] or "",
+                    arrived[i],
                 )
             )
         return out

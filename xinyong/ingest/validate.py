@@ -209,7 +209,7 @@ class Validator:
                 for parts in zip(*docs, strict=True)
             ]
         none: list[Any] = [None] * n
-        return Checked(
+        return Checked.encode(
             rejected=[(rows[i][0], faults[i], doc_of[i]) for i in sorted(faults)],
             good=[i for i in range(n) if i not in faults],
             numbers=[number for number, _ in rows],

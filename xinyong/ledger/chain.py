@@ -21,18 +21,20 @@ import hashlib
 import json
 import json.encoder as json_encoder
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from xinyong.ledger.tables import GENESIS_HASH
 
 __all__ = [
     "GENESIS_HASH",
+    "Encoded",
     "Linker",
     "canonical",
     "event_hash",
     "event_text",
     "instant_text",
+    "object_text",
     "payload_text",
 ]
 
@@ -75,6 +77,61 @@ canonical: Callable[[Any], str] = _make_canonical()
 """Canonical JSON text of a value (NaN and infinities are refused: they are not JSON)."""
 
 _sha256 = hashlib.sha256
+
+
+class Encoded(Mapping[str, Any]):
+    """A JSON object given as its canonical text, decoded only if a value is looked at.
+
+    Ingestion encodes a record's fields where it validates them (in the reading
+    worker, on the other core); the writer then stores and hashes the text as
+    it is, and only an amendment or a held row ever needs the values. The text
+    must be what :func:`canonical` makes of the object (``Encoded.of`` makes it).
+    """
+
+    __slots__ = ("_value", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._value: dict[str, Any] | None = None
+
+    @classmethod
+    def of(cls, value: Mapping[str, Any]) -> Encoded:
+        """The encoded form of ``value``."""
+        return cls(object_text(value))
+
+    def _values(self) -> dict[str, Any]:
+        if self._value is None:
+            self._value = json.loads(self.text)
+        return self._value
+
+    def __getitem__(self, key: str) -> Any:
+        return self._values()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values())
+
+    def __len__(self) -> int:
+        return len(self._values())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Encoded):
+            return self.text == other.text
+        return self._values() == other
+
+    __hash__ = None  # type: ignore[assignment]  # a mapping, mutable or not, is unhashable
+
+    def __repr__(self) -> str:
+        return f"Encoded({self.text!r})"
+
+    def __reduce__(self) -> tuple[type[Encoded], tuple[str]]:
+        return Encoded, (self.text,)
+
+
+def object_text(value: Mapping[str, Any]) -> str:
+    """:func:`canonical` of a mapping, reusing the text of an :class:`Encoded` one."""
+    if type(value) is Encoded:
+        return value.text
+    return canonical(value if type(value) is dict else dict(value))
 
 
 def instant_text(value: dt.datetime) -> str:

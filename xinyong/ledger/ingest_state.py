@@ -23,7 +23,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from xinyong.ledger import rows
-from xinyong.ledger.chain import canonical
+from xinyong.ledger.chain import canonical, object_text
 from xinyong.ledger.engine import insert_rows, is_sqlite
 from xinyong.ledger.model import Batch
 from xinyong.ledger.tables import batches, held_rows, ingest_arrivals, ingest_progress, sources
@@ -162,7 +162,7 @@ def hold_rows(tx: Transaction, batch_id: int, source_id: int, items: Sequence[He
         held_rows,
         [
             (hid, batch_id, source_id, item.row_number, item.record_id, item.record_type,
-             item.document_no, item.subject_id, item.reason, canonical(dict(item.fields)),
+             item.document_no, item.subject_id, item.reason, object_text(item.fields),
              "held", now)
             for hid, item in zip(ids, items, strict=True)
         ],

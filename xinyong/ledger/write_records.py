@@ -16,7 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from xinyong.ledger import rows
-from xinyong.ledger.chain import canonical, json_string
+from xinyong.ledger.chain import canonical, json_string, object_text
 from xinyong.ledger.errors import DuplicateError, NotFoundError
 from xinyong.ledger.model import Entity, Event, EventType, NewRecord, Record, RecordStatus
 from xinyong.ledger.replay import Draft, apply, check_transition, fold
@@ -61,8 +61,7 @@ class RecordWrites(TransactionBase):
         new_rows = []
         event_rows = []
         for rid, item in zip(ids, chunk, strict=True):
-            given = item.fields
-            fields = canonical(given if type(given) is dict else dict(given))
+            fields = object_text(item.fields)
             decided = item.decision_date
             valid_from = item.valid_from or decided or today
             vf = dates.get(valid_from) or dates.setdefault(
@@ -79,7 +78,7 @@ class RecordWrites(TransactionBase):
                 )
                 body = f'{{"decision_date":"{dd[0]}",'
                 db_decided = dd[1]
-            original = "" if item.original is None else f'"original":{canonical(item.original)},'
+            original = "" if item.original is None else f'"original":{object_text(item.original)},'
             body = (
                 f'{body}"document_no":{json_string(item.document_no)},"fields":{fields},'
                 f'{original}"record_type":{rtype_json},"subject_id":{item.subject_id:d}}}'
