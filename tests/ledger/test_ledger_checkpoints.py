@@ -51,13 +51,13 @@ def test_the_wal_stays_near_its_limit_and_is_copied_back(
     fx = populate(store)
     limit = 256 << 10
     sizes = []
-    committed = cp._Checkpointer.committed
+    committed = cp.WalCheckpointer.committed
 
-    def watched(self: cp._Checkpointer) -> None:
+    def watched(self: cp.WalCheckpointer) -> None:
         committed(self)
         sizes.append(self.wal.stat().st_size)
 
-    monkeypatch.setattr(cp._Checkpointer, "committed", watched)
+    monkeypatch.setattr(cp.WalCheckpointer, "committed", watched)
     with background_checkpoints(store.engine, limit_bytes=limit):
         _write_chunks(store, fx.source.id, fx.company.id, 12)
         assert _autocheckpoint(store) == cp.AUTOCHECKPOINT_PAGES  # restored between writes

@@ -41,10 +41,10 @@ DEFAULT_LIMIT_BYTES = 256 << 20
 #: SQLite's own default for ``wal_autocheckpoint`` (pages), restored after each transaction.
 AUTOCHECKPOINT_PAGES = 1000
 
-_deferred: weakref.WeakKeyDictionary[Engine, _Checkpointer] = weakref.WeakKeyDictionary()
+_deferred: weakref.WeakKeyDictionary[Engine, WalCheckpointer] = weakref.WeakKeyDictionary()
 
 
-class _Checkpointer:
+class WalCheckpointer:
     """A thread that runs a passive checkpoint whenever it is told a transaction committed."""
 
     def __init__(self, path: Path, limit_bytes: int) -> None:
@@ -117,7 +117,7 @@ def background_checkpoints(
     if not database or database == ":memory:" or engine in _deferred:
         yield
         return
-    worker = _Checkpointer(Path(database), limit_bytes)
+    worker = WalCheckpointer(Path(database), limit_bytes)
     _deferred[engine] = worker
     try:
         yield
