@@ -120,8 +120,11 @@ def ingest(
     ] = True,
     parallel: Annotated[
         bool,
-        typer.Option("--parallel/--no-parallel", help="Read and check rows in a second process."),
-    ] = False,
+        typer.Option(
+            "--parallel/--no-parallel",
+            help="Read and check rows in a second process (where there are two cores).",
+        ),
+    ] = True,
 ) -> None:
     """Ingest a department file (or a data set directory) into the ledger."""
     options: dict[str, Any] = {
