@@ -31,6 +31,7 @@ from xinyong.ingest import IngestSummary, ingest_file
 from xinyong.ingest.mapping_load import builtin_names
 from xinyong.ledger import (
     NATURAL_PERSON,
+    Entity,
     IdentifierError,
     NotFoundError,
     Record,
@@ -44,6 +45,7 @@ from xinyong.ledger.tables import chain_head
 from xinyong.ledger.tables_workflows import wf_statements
 from xinyong.ledger.write_registry import validate_uscc
 from xinyong.workflows import Case, DueProcess
+from xinyong.workflows.events import WorkflowEntity
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,14 @@ _STATEMENTS = (
 #: moves this number in the same transaction, so it versions every page.
 _HEAD = sa.select(chain_head.c.last_seq).where(chain_head.c.id == 1)
 _HEAD_SQL = "SELECT last_seq FROM chain_head WHERE id = 1"
+_CHANGED_SUBJECTS = sa.text(driver_reads.CHANGED_SUBJECTS)
+#: Entities whose events :data:`~.driver_reads.CHANGED_SUBJECTS` traces to one subject.
+_TRACED = frozenset(
+    e.value for e in (Entity.SUBJECT, Entity.RECORD, WorkflowEntity.CASE, WorkflowEntity.STATEMENT)
+)
+#: Entities whose events change no public page: an ingest batch's bookkeeping, and a
+#: notice (what its delivery starts is a case event of its own, in the same transaction).
+_NO_PAGE = frozenset(e.value for e in (Entity.BATCH, WorkflowEntity.NOTICE))
 
 
 def _statements_in(conn: Connection, records: Iterable[Record]) -> dict[int, list[StatementView]]:
@@ -228,6 +238,28 @@ class Access:
         finally:
             raw.close()
         return int(row[0]) if row else 0
+
+    def changed_subjects(self, since: int, until: int) -> frozenset[str] | None:
+        """Codes of the organisations whose pages the events after ``since`` up to ``until`` touch.
+
+        ``None`` when they may touch any page: an event about a source (pages
+        show source names) or about an entity not traced to a subject here.
+        Events about persons add no code (persons have no public page).
+        """
+        with read_transaction(self.engine) as conn:
+            if is_sqlite(conn):
+                rows = driver_reads.changed_subjects(conn, since, until)
+            else:
+                bounds = {"since": since, "until": until}
+                rows = [(r[0], r[1]) for r in conn.execute(_CHANGED_SUBJECTS, bounds)]
+        codes = set()
+        for entity, code in rows:
+            if entity in _TRACED:
+                if code is not None:
+                    codes.add(code)
+            elif entity not in _NO_PAGE:
+                return None
+        return frozenset(codes)
 
     def versioned_snapshot(self, code: str) -> tuple[int, Snapshot | None]:
         """:meth:`snapshot_by_code` with the ledger version it was read at (one snapshot).
