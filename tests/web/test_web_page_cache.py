@@ -3,11 +3,13 @@
 Each test reads the page first (so it is cached), changes what it shows through
 the ordinary doors (a new record, an objection, a listing decided, the date
 moving on), and reads again: the new state must be there at once, with a new ETag.
+A change about one subject must leave the kept pages of the others in the cache.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +19,8 @@ from web_helpers import OPERATOR, TestClient, World, client_for, list_in_force, 
 
 from xinyong.ids import uscc
 from xinyong.ledger import Store
+from xinyong.web import pages
+from xinyong.web.pages import PublicSubjectPages
 
 
 @pytest.fixture
@@ -135,3 +139,229 @@ def test_unknown_and_malformed_codes_are_not_cached(web: tuple[TestClient, World
     assert client.get(f"/api/v1/subjects/{unknown}").status_code == 404
     assert client.get("/api/v1/subjects/nonsense").status_code == 422
     assert len(client.app.state.web.public_pages) == 0  # type: ignore[attr-defined]
+
+
+# -- invalidation per subject ----------------------------------------------------------
+#
+# The company's page (A) must show each change on the next request, while the page of
+# the other company (B), which the change is not about, is still served from the cache.
+
+
+@pytest.fixture
+def built(web: tuple[TestClient, World], monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Codes of the pages read from the store (not served from the cache), in order."""
+    access = _pages(web[0]).access
+    read = access.versioned_snapshot
+    codes: list[str] = []
+
+    def spy(code: str) -> Any:
+        codes.append(code)
+        return read(code)
+
+    monkeypatch.setattr(access, "versioned_snapshot", spy)
+    return codes
+
+
+def _pages(client: TestClient) -> PublicSubjectPages:
+    kept: PublicSubjectPages = client.app.state.web.public_pages  # type: ignore[attr-defined]
+    return kept
+
+
+def _json(client: TestClient, code: str | None) -> Any:
+    response = client.get(f"/api/v1/subjects/{code}")
+    assert response.status_code == 200
+    return response.json()
+
+
+def _read_both(client: TestClient, world: World) -> Any:
+    """Read A, then B; B's page."""
+    _json(client, world.company.code)
+    return _json(client, world.other.code)
+
+
+def _assert_another(world: World) -> None:
+    world.access.store.assert_record(
+        source_id=world.source.id, subject_id=world.company.id,
+        record_type="administrative_penalty", document_no="海市监罚〔2025〕7号",
+        fields={"counterpart_name": world.company.name, "decision_number": "海市监罚〔2025〕7号",
+                "violation_type": "虚假宣传", "penalty_types": ["fine"]},
+        decision_date=world.penalty.decision_date,
+    )  # fmt: skip
+
+
+def _amend(world: World) -> None:
+    world.access.store.amend_record(world.penalty.id, {"violation_type": "无照经营"}, reason="更正")
+
+
+def _withdraw(world: World) -> None:
+    world.access.store.withdraw_record(world.penalty.id, reason="决定撤销")
+
+
+def _object(world: World) -> None:
+    world.access.file_objection(subject_actor(world, world.company), world.penalty.id, "金额有误")
+
+
+def _state(world: World) -> None:
+    world.access.due_process.add_statement(world.penalty.id, actor="subject", text="已整改")
+
+
+def _rename(world: World) -> None:
+    world.access.store.amend_subject(world.company.id, name="北京拓康集团有限公司", reason="更名")
+
+
+def _values(page: Any) -> list[Any]:
+    return [f["value"] for r in page["records"] for f in r["fields"]]
+
+
+@pytest.mark.parametrize(
+    ("change", "shows"),
+    [
+        pytest.param(_assert_another, lambda page: len(page["records"]) == 2, id="asserted"),
+        pytest.param(_amend, lambda page: "无照经营" in _values(page), id="amended"),
+        pytest.param(_withdraw, lambda page: page["records"] == [], id="withdrawn"),
+        pytest.param(
+            _object, lambda page: page["records"][0]["under_verification"], id="objection"
+        ),
+        pytest.param(
+            _state,
+            lambda page: [s["text"] for s in page["records"][0]["statements"]] == ["已整改"],
+            id="statement",
+        ),
+        pytest.param(_rename, lambda page: page["name"] == "北京拓康集团有限公司", id="renamed"),
+    ],
+)
+def test_a_change_drops_only_the_page_it_is_about(
+    web: tuple[TestClient, World],
+    built: list[str],
+    change: Callable[[World], None],
+    shows: Callable[[Any], bool],
+) -> None:
+    client, world = web
+    other = _read_both(client, world)
+    assert not shows(_json(client, world.company.code))
+    built.clear()
+    change(world)
+    assert shows(_json(client, world.company.code))
+    assert _json(client, world.other.code) == other
+    assert built == [world.company.code]
+
+
+def test_a_listing_taking_effect_drops_only_its_subjects_page(
+    web: tuple[TestClient, World],
+    built: list[str],
+    clock: ManualClock,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    client, world = web
+    due_process = world.access.due_process
+    decide = due_process.decide
+    kept = []
+
+    def cache_then_decide(case_id: int, **how: Any) -> Any:
+        kept.append(_read_both(client, world))  # on the day of the decision
+        built.clear()
+        return decide(case_id, **how)
+
+    monkeypatch.setattr(due_process, "decide", cache_then_decide)
+    case_id = list_in_force(world, clock, tmp_path)
+    assert [s["case_id"] for s in _json(client, world.company.code)["standing"]] == [case_id]
+    assert _json(client, world.other.code) == kept[0]
+    assert built == [world.company.code]
+
+
+def test_a_new_subject_is_found_at_once_and_drops_no_page(
+    web: tuple[TestClient, World], built: list[str]
+) -> None:
+    client, world = web
+    code = next(iter(uscc.issue("9", "1", "110108", range(5, 6))))
+    assert client.get(f"/api/v1/subjects/{code}").status_code == 404
+    _read_both(client, world)
+    built.clear()
+    world.access.store.register_subject(code, "enterprise", "北京新立科技有限公司")
+    assert _json(client, code)["name"] == "北京新立科技有限公司"
+    _read_both(client, world)
+    assert built == [code]
+
+
+def test_a_source_registered_drops_every_page(
+    web: tuple[TestClient, World], built: list[str]
+) -> None:
+    client, world = web
+    _read_both(client, world)
+    built.clear()
+    world.access.store.register_source("SAMR-110105", "北京市朝阳区市场监督管理局")
+    _read_both(client, world)
+    assert built == [world.company.code, world.other.code]
+
+
+def test_batches_and_records_about_persons_drop_no_page(
+    web: tuple[TestClient, World], built: list[str]
+) -> None:
+    client, world = web
+    _read_both(client, world)
+    built.clear()
+    store = world.access.store
+    batch = store.open_batch(world.source.id, "penalties.csv")
+    store.close_batch(batch.id, counts={"rows": 0})
+    store.withdraw_record(world.private.id, reason="证书注销")
+    _read_both(client, world)
+    assert built == []
+
+
+def test_a_long_stretch_of_the_ledger_drops_every_page_unread(
+    web: tuple[TestClient, World], built: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client, world = web
+    access = _pages(client).access
+    read = access.changed_subjects
+    stretches = []
+
+    def spy(since: int, until: int) -> frozenset[str] | None:
+        stretches.append(until - since)
+        return read(since, until)
+
+    monkeypatch.setattr(access, "changed_subjects", spy)
+    monkeypatch.setattr(pages, "MAX_DELTA", 1)
+    _read_both(client, world)
+    built.clear()
+    _rename(world)  # one event: read
+    _read_both(client, world)
+    assert (built, stretches) == ([world.company.code], [1])
+    built.clear()
+    _rename(world)
+    _rename(world)  # two events: more than MAX_DELTA, so not read
+    _read_both(client, world)
+    assert (built, stretches) == ([world.company.code, world.other.code], [1])
+
+
+def test_a_new_day_drops_every_page(
+    web: tuple[TestClient, World], built: list[str], clock: ManualClock
+) -> None:
+    client, world = web
+    _read_both(client, world)
+    built.clear()
+    clock.travel(clock.today() + dt.timedelta(days=1))
+    _read_both(client, world)
+    assert built == [world.company.code, world.other.code]
+
+
+def test_a_page_read_before_a_change_it_missed_is_not_kept(
+    web: tuple[TestClient, World], built: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The subject changes, and another request catches up on it, while its page is built."""
+    client, world = web
+    access = _pages(client).access
+    read = access.versioned_snapshot
+
+    def read_then_change(code: str) -> Any:
+        monkeypatch.setattr(access, "versioned_snapshot", read)  # this once
+        found = read(code)
+        _rename(world)
+        _pages(client).get(world.other.code)
+        return found
+
+    monkeypatch.setattr(access, "versioned_snapshot", read_then_change)
+    assert _json(client, world.company.code)["name"] == world.company.name  # as read
+    assert _json(client, world.company.code)["name"] == "北京拓康集团有限公司"
+    assert built == [world.company.code, world.other.code, world.company.code]
