@@ -211,8 +211,8 @@ ingest_arrivals = sa.Table(
 )
 
 # Rules (see xinyong/rules): one row per evaluation run and one per proposal it made.
-# Proposals are not events: a run's output is summarised by its digest, and the run
-# itself is chained as an ``evaluation`` event, so a changed proposal is detectable.
+# Proposals are not events: a run's output is summarised by its digest (stored with the
+# run, not chained); what a person decides on a proposal is chained as case events.
 evaluation_runs = sa.Table(
     "evaluation_runs",
     metadata,
