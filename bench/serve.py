@@ -24,6 +24,11 @@ its five queries (``拓康``, ``北京 科技``, ``商贸``, an unknown code, ``
 run against the store every time; what it remembers per term (whether the term
 is common, the length of the shortest name holding it) only chooses the plan.
 
+``--amend-per-second R`` amends R random records a second (in a process of its
+own, through the ledger) during the warm-up and the measured run, as a department
+pushing corrections would: each amendment moves the ledger head, and the cache
+drops only the page of the amended record's subject.
+
 Usage::
 
     python bench/serve.py                      # a demo region (2,000 organisations), 5 s runs
@@ -39,6 +44,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import multiprocessing
 import os
 import random
 import shutil
@@ -227,6 +233,40 @@ def start(cmd: list[str], env: dict[str, str], port: int, ready: str) -> subproc
     return proc
 
 
+#: Record types whose catalog entry has a ``remarks`` field (备注) to amend.
+REMARKED = ("administrative_penalty", "administrative_licence")
+
+
+def amend_steadily(home: Path, per_second: float, stop: Any, done: Any) -> None:
+    """Amend random records at ``per_second`` until ``stop`` is set (a department pushing
+    corrections while the portal is read); puts the number of amendments on ``done``."""
+    from xinyong.ledger import NotFoundError, RecordStatus, open_store
+    from xinyong.settings import load_settings
+
+    rng = random.Random(11)
+    count = 0
+    with open_store(load_settings(home=home), actor="bench") as store:
+        with sqlite3.connect(f"file:{home / 'xinyong.sqlite3'}?mode=ro", uri=True) as conn:
+            high = conn.execute("SELECT max(id) FROM records WHERE status = 'active'").fetchone()[0]
+        next_at = time.monotonic()
+        while not stop.is_set():
+            try:
+                record = store.get_record(rng.randint(1, high))
+            except NotFoundError:  # an id of another kind of row: draw again
+                continue
+            if (
+                record.record_type not in REMARKED
+                or record.status is not RecordStatus.ACTIVE
+                or record.disputed
+            ):
+                continue
+            store.amend_record(record.id, {"remarks": f"bench correction {count}"}, reason="bench")
+            count += 1
+            next_at += 1 / per_second
+            stop.wait(max(0.0, next_at - time.monotonic()))
+    done.put(count)
+
+
 def prepare(args: argparse.Namespace) -> Path:
     if args.home:
         return Path(args.home)
@@ -250,6 +290,11 @@ def main() -> None:
         "--warm", type=float, default=0.0,
         help="seconds of the same subject load, unmeasured, before the measured run",
     )  # fmt: skip
+    parser.add_argument(
+        "--amend-per-second", type=float, default=0.0,
+        help="amend this many random records a second while the subject JSON is measured "
+        "(warm-up included): the store is changed, so use a copy",
+    )  # fmt: skip
     args = parser.parse_args()
 
     home = prepare(args)
@@ -267,9 +312,21 @@ def main() -> None:
         servers.append(start(ours_cmd, env, ours, "/"))
         servers.append(start(theirs_cmd, env, theirs, "/-/versions.json"))
         subject_paths = [f"/api/v1/subjects/{code}" for code, _ in picked]
+        writer = None
+        if args.amend_per_second:
+            ctx = multiprocessing.get_context("spawn")
+            stop, done = ctx.Event(), ctx.Queue()
+            writer = ctx.Process(
+                target=amend_steadily, args=(home, args.amend_per_second, stop, done)
+            )
+            writer.start()
         if args.warm:
             run(ours, subject_paths, args.warm)  # unmeasured: fills the workers' page caches
         xinyong = run(ours, subject_paths, args.seconds)
+        if writer is not None:
+            stop.set()
+            xinyong["amendments"] = done.get(timeout=60)
+            writer.join()
         datasette = run(
             theirs,
             [f"/{db.stem}/records.json?subject_id={sid}&_shape=array" for _, sid in picked],
@@ -287,6 +344,7 @@ def main() -> None:
         "connections": CONNECTIONS,
         "seconds": args.seconds,
         "warm_seconds": args.warm,
+        "amend_per_second": args.amend_per_second,
         "subject_json": xinyong,
         "datasette_records_json": datasette,
         "ratio_rps": xinyong["rps"] / datasette["rps"],
