@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from ingest_helpers import PENALTY_HEADERS, codes, penalty_row, rejects_of, write_csv
 
-from xinyong.ingest import ReaderError, ingest_file
+from xinyong.ingest import ReaderError, ingest_file, readers
 from xinyong.ingest.checks import AmountRule
 from xinyong.ingest.dates import IMPOSSIBLE, INVALID, OPEN_ENDED, parse_cell
 from xinyong.ingest.mapping import AmountCheck
@@ -64,6 +64,57 @@ def test_json_lines_number_rows_by_line(tmp_path: Path) -> None:
         assert table.headers == ["a"]
         got = [(n, cells, problem is not None) for n, cells, problem in table.rows]
     assert got == [(1, [1], False), (3, None, True), (4, None, True), (5, [2], False)]
+
+
+def _workbook(path: Path) -> Path:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "处罚"
+    sheet.append(["名称", "金额", "决定日期", "时刻", "备注", None])
+    sheet.append(["北京甲乙丙有限公司", 5, dt.date(2025, 1, 6), dt.datetime(2025, 1, 6, 9, 30), ""])
+    sheet.append(["乙", 0.25, 45663, None, " 甲 "])
+    sheet.append([None, None, None, None, None])  # blank: numbered, not yielded
+    sheet.append(["丙", 1e15, "2025年1月6日", True, "x", "beyond the header"])
+    sheet.append(["丁", -3, None, None, None])
+    book.create_sheet("其他").append(["x"])
+    book.save(path)
+    return path
+
+
+@pytest.fixture(params=["whole", "streamed"])
+def xlsx_reader(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Both XLSX readers: calamine for files up to the size limit, openpyxl beyond."""
+    if request.param == "streamed":
+        monkeypatch.setattr(readers, "WHOLE_XLSX_BYTES", 0)
+    return str(request.param)
+
+
+def test_both_xlsx_readers_give_the_same_values(tmp_path: Path, xlsx_reader: str) -> None:
+    path = _workbook(tmp_path / "f.xlsx")
+    with open_table(path) as table:
+        assert table.headers == ["名称", "金额", "决定日期", "时刻", "备注"]
+        rows = list(table.rows)
+    assert rows == [
+        (1, ["北京甲乙丙有限公司", 5, dt.datetime(2025, 1, 6), dt.datetime(2025, 1, 6, 9, 30),
+             None], None),
+        (2, ["乙", 0.25, 45663, None, " 甲 "], None),
+        (4, None, "values beyond the 5 columns of the header"),
+        (5, ["丁", -3, None, None, None], None),
+    ]  # fmt: skip
+    assert [type(cells[1]) for _, cells, _ in rows if cells] == [int, float, int]
+    with open_table(path, sheet="其他") as table:
+        assert table.headers == ["x"]
+    with pytest.raises(ReaderError, match="no sheet named '缺'"):
+        open_table(path, sheet="缺")
+
+
+def test_an_unreadable_workbook_is_a_reader_error(tmp_path: Path) -> None:
+    path = tmp_path / "f.xlsx"
+    path.write_text("名称,代码\n", encoding="utf-8")
+    with pytest.raises(ReaderError, match="not a readable XLSX workbook"):
+        open_table(path)
 
 
 def test_unknown_file_types_and_empty_files(tmp_path: Path) -> None:
