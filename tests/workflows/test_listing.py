@@ -400,3 +400,56 @@ def test_record_ids_are_read_from_the_explanation() -> None:
     assert record_ids_in({"records": [{"record_id": 3}, {"id": 4}, 5, True, "x"]}) == [3, 4, 5]
     assert record_ids_in({"inputs": {"record_ids": [7, 7]}}) == [7]
     assert record_ids_in(["not", "a", "dict"]) == []
+
+
+def _tamper(world: World, sql: str, **params: object) -> None:
+    import sqlalchemy as sa
+
+    with world.store.engine.begin() as conn:
+        conn.execute(sa.text(sql), params)
+
+
+def test_an_adopted_explanation_edited_afterwards_fails_verify(
+    world: World, clock: ManualClock
+) -> None:
+    case_id = _opened(world, clock)
+    proposal = world.dp.case(case_id).proposal_id
+    report = world.store.verify()
+    assert report.ok
+    assert report.explanations == 1
+    _tamper(
+        world,
+        "UPDATE proposals SET explanation = replace(explanation, 'Art. 2', 'Art. 9') WHERE id = :p",
+        p=proposal,
+    )
+    report = world.store.verify()
+    assert not report.ok
+    assert report.reason is not None
+    assert f"explanation of proposal {proposal} was changed after case {case_id}" in report.reason
+    with world.store.engine.connect() as conn:
+        opened = conn.exec_driver_sql(
+            "SELECT seq FROM events WHERE entity = 'case' AND type = 'opened' AND entity_id = "
+            f"{case_id:d}"
+        ).scalar_one()
+    assert report.bad_seq == opened  # the event that chained the hash
+
+
+def test_an_adopted_proposal_deleted_afterwards_fails_verify(
+    world: World, clock: ManualClock
+) -> None:
+    case_id = _opened(world, clock)
+    proposal = world.dp.case(case_id).proposal_id
+    _tamper(world, "UPDATE wf_cases SET proposal_id = NULL WHERE id = :c", c=case_id)
+    _tamper(world, "DELETE FROM proposals WHERE id = :p", p=proposal)
+    report = world.store.verify()
+    assert not report.ok
+    assert report.reason == f"proposal {proposal}, adopted by case {case_id}, was deleted"
+
+
+def test_proposals_no_case_adopted_are_not_checked(world: World, clock: ManualClock) -> None:
+    clock.travel(DELIVERED)
+    proposal = world.proposal([world.penalty(DECIDED, tier="serious").id])
+    _tamper(world, "UPDATE proposals SET explanation = '{}' WHERE id = :p", p=proposal)
+    report = world.store.verify()
+    assert report.ok
+    assert report.explanations == 0

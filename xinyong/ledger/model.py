@@ -207,3 +207,5 @@ class VerifyReport:
     reason: str | None = None
     #: Entries of the access audit log walked after the events (None: not walked).
     audit_entries: int | None = None
+    #: Adopted proposal explanations checked against the hashes their cases chained.
+    explanations: int | None = None

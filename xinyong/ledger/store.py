@@ -253,14 +253,17 @@ class Store:
         return head
 
     def verify(self, expect_head: str | None = None) -> VerifyReport:
-        """Walk the whole chain, then the access audit chain, in one snapshot.
+        """Walk the whole chain, the access audit chain and adopted explanations, in one snapshot.
 
-        See :mod:`xinyong.ledger.verify` and :mod:`xinyong.access.audit`.
+        See :mod:`xinyong.ledger.verify`, :mod:`xinyong.access.audit` and
+        :mod:`xinyong.workflows.integrity`.
         """
-        from xinyong.access.audit import verify_audit  # access sits above the ledger
+        # Access and workflows sit above the ledger.
+        from xinyong.access.audit import verify_audit
+        from xinyong.workflows.integrity import verify_explanations
 
         with self._read() as conn:
-            return verify_audit(conn, verify_chain(conn, expect_head))
+            return verify_explanations(conn, verify_audit(conn, verify_chain(conn, expect_head)))
 
 
 def _sqlite_file(url: str) -> Path | None:

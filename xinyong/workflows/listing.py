@@ -43,6 +43,7 @@ from sqlalchemy.engine import Connection
 from xinyong.ledger.model import RecordStatus
 from xinyong.ledger.tables import evaluation_runs, proposals, records
 from xinyong.ledger.transaction import Transaction
+from xinyong.workflows import integrity
 from xinyong.workflows.cases import find_cases, get_case, open_case, step
 from xinyong.workflows.context import Context, names
 from xinyong.workflows.errors import CaseNotFoundError, ProcedureError
@@ -157,6 +158,7 @@ def open_listing(ctx: Context, proposal_id: int, *, actor: str, reason: str) -> 
         _check_records(conn, record_ids, "the proposal cannot be adopted")
         window = ctx.deadlines.listing_response(prop.target if prop.kind == "list_entry" else None)
         data = {
+            integrity.KEY: integrity.explanation_sha256(prop.explanation),
             "proposal_kind": prop.kind,
             "policy_id": prop.policy_id,
             "policy_version": prop.policy_version,
