@@ -147,7 +147,8 @@ def child(args: argparse.Namespace) -> None:
         seconds = time.perf_counter() - start
         ok = store.verify().ok
         usage = resource.getrusage(resource.RUSAGE_SELF)  # before the comparison below
-        alone = rows_alone_rate(store) if store.engine.dialect.name == "sqlite" else None
+        sqlite = store.engine.dialect.name == "sqlite"
+        alone = rows_alone_rate(store) if sqlite and not args.no_rows_alone else None
     counts = summary.counts.as_dict()
     print(json.dumps({
         "rows": counts["rows"], "accepted": counts["accepted"], "rejected": counts["rejected"],
@@ -221,6 +222,7 @@ def timed_run(args: argparse.Namespace, backend: str, register: Path, feed: Path
             command += ["--database-url", settings.database_url]
         command += ["--parallel"] if args.parallel else []
         command += ["--profile"] if args.profile else []
+        command += ["--no-rows-alone"] if args.no_rows_alone else []
         done = subprocess.run(command, capture_output=True, text=True, check=False)
         if done.returncode:
             sys.exit(f"ingest run failed:\n{done.stderr}")
@@ -241,6 +243,10 @@ def main() -> None:
     parser.add_argument("--work", type=Path, help="Keep generated files here (reused).")
     parser.add_argument("--parallel", action="store_true", help="Read and check in a worker.")
     parser.add_argument("--profile", action="store_true", help="cProfile the ingestion.")
+    parser.add_argument(
+        "--no-rows-alone", action="store_true",
+        help="Skip inserting the rows alone (it needs as much disk again as the store).",
+    )  # fmt: skip
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     for hidden in ("--home", "--register", "--feed", "--database-url"):
         parser.add_argument(hidden, help=argparse.SUPPRESS)
