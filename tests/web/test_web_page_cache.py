@@ -18,7 +18,7 @@ from suite_support import ManualClock
 from web_helpers import OPERATOR, TestClient, World, client_for, list_in_force, subject_actor
 
 from xinyong.ids import uscc
-from xinyong.ledger import Store
+from xinyong.ledger import Record, Store
 from xinyong.web import pages
 from xinyong.web.pages import PublicSubjectPages
 
@@ -66,13 +66,7 @@ def test_the_json_twin_and_the_api_agree(web: tuple[TestClient, World]) -> None:
 def test_a_new_record_shows_at_once(web: tuple[TestClient, World]) -> None:
     client, world = web
     before = _read(client, world)
-    added = world.access.store.assert_record(
-        source_id=world.source.id, subject_id=world.company.id,
-        record_type="administrative_penalty", document_no="海市监罚〔2025〕7号",
-        fields={"counterpart_name": world.company.name, "decision_number": "海市监罚〔2025〕7号",
-                "violation_type": "虚假宣传", "penalty_types": ["fine"]},
-        decision_date=world.penalty.decision_date,
-    )  # fmt: skip
+    added = _assert_another(world)
     after = _read(client, world)
     assert _ids(after) == [*_ids(before), added.id]
     assert after.headers["etag"] != before.headers["etag"]
@@ -179,8 +173,8 @@ def _read_both(client: TestClient, world: World) -> Any:
     return _json(client, world.other.code)
 
 
-def _assert_another(world: World) -> None:
-    world.access.store.assert_record(
+def _assert_another(world: World) -> Record:
+    return world.access.store.assert_record(
         source_id=world.source.id, subject_id=world.company.id,
         record_type="administrative_penalty", document_no="海市监罚〔2025〕7号",
         fields={"counterpart_name": world.company.name, "decision_number": "海市监罚〔2025〕7号",
