@@ -9,9 +9,9 @@ import pytest
 from ingest_helpers import count_rows, score
 from suite_support import ManualClock
 
-from xinyong.ingest import ingest_directory
+from xinyong.ingest import IngestSummary, ingest_directory
 from xinyong.ledger import Store
-from xinyong.ledger.tables import events, records
+from xinyong.ledger.tables import batches, events, records
 from xinyong.synth import generate
 
 #: Small, with a high fault rate so that every fault kind occurs in most feeds.
@@ -28,7 +28,13 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_every_ground_truth_line_agrees(store: Store, generated: Path, tmp_path: Path) -> None:
     data = Path(shutil.copytree(generated, tmp_path / "data"))
-    summaries = ingest_directory(store, data, chunk_rows=700)
+    told: list[tuple[str, int]] = []  # each file's summary, and the batches committed by then
+
+    def done(summary: IngestSummary) -> None:
+        told.append((summary.file, count_rows(store, batches)))
+
+    summaries = ingest_directory(store, data, chunk_rows=700, done=done)
+    assert told == [(s.file, n) for n, s in enumerate(summaries, 1)]
     assert score(store, data) == []
     truth_lines = (data / "ground_truth.jsonl").read_text(encoding="utf-8").count("\n")
     assert truth_lines > 300

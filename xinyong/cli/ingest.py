@@ -142,8 +142,7 @@ def ingest(
             manifest = read_manifest(path)
             total = manifest["subjects"]["rows"] + sum(f["rows"] for f in manifest["feeds"])
             with _progress(total, "ingest") as tick:
-                for summary in ingest_directory(store, path, progress=tick, **options):
-                    _emit(summary)
+                ingest_directory(store, path, progress=tick, done=_emit, **options)
         return
     if not mapping or not source:
         raise _fail("ingesting a file needs --mapping and --source", 2)

@@ -174,12 +174,15 @@ def ingest_directory(
     progress: Callable[[int], None] | None = None,
     actor: str = "ingest",
     parallel: bool = False,
+    done: Callable[[IngestSummary], None] | None = None,
 ) -> list[IngestSummary]:
     """Ingest a data set directory: the subject register first, then every feed file.
 
     Each feed's source is its department, registered under the department's
     own USCC and name as the manifest gives them; the register's source is
-    ``register-<region code>``.
+    ``register-<region code>``. ``done`` is told each file's summary as soon as
+    that file is in: a large region takes many minutes, and a script reading the
+    command's output should not wait for the last file to learn about the first.
     """
     directory = Path(directory)
     manifest = read_manifest(directory)
@@ -189,19 +192,22 @@ def ingest_directory(
         "chunk_rows": chunk_rows, "register_subjects": register_subjects,
         "progress": progress, "actor": actor, "catalog": catalog, "parallel": parallel,
     }  # fmt: skip
-    out = [
-        ingest_file(
-            store, directory / manifest["subjects"]["path"], REGISTRY_MAPPING,
-            f"register-{region['code']}", source_name=f"{region['name']}主体登记信息",
-            source_region=region["code"], **options,
-        )
+    files: list[tuple[Path, str, str, dict[str, Any]]] = [
+        (directory / manifest["subjects"]["path"], REGISTRY_MAPPING, f"register-{region['code']}",
+         {"source_name": f"{region['name']}主体登记信息"}),
     ]  # fmt: skip
     for feed in manifest["feeds"]:
-        for part in feed["files"]:
-            out.append(
-                ingest_file(
-                    store, directory / part["path"], feed["mapping"], feed["department_uscc"],
-                    source_name=feed["department_name"], source_region=region["code"], **options,
-                )
-            )  # fmt: skip
+        files += [
+            (directory / part["path"], feed["mapping"], feed["department_uscc"],
+             {"source_name": feed["department_name"]})
+            for part in feed["files"]
+        ]  # fmt: skip
+    out = []
+    for path, mapping, source, naming in files:
+        summary = ingest_file(
+            store, path, mapping, source, source_region=region["code"], **naming, **options
+        )
+        out.append(summary)
+        if done is not None:
+            done(summary)
     return out
