@@ -173,28 +173,32 @@ def test_json_lines(store: Store, tmp_path: Path) -> None:
     check(store, path)
 
 
+#: A court defaulter row (SPC JSON layout) with every column empty but the court's.
+COURT_ROW = {
+    "caseCode": "",
+    "iname": "",
+    "partyTypeName": "",
+    "cardNum": "",
+    "sexName": "",
+    "age": "",
+    "businessEntity": "",
+    "courtName": "北京市海淀区人民法院",
+    "gistId": "（2024）京0108民初1号",
+    "gistUnit": "北京市海淀区人民法院",
+    "regDate": "2024年05月06日",
+    "duty": "被执行人应支付货款1000元",
+    "performance": "全部未履行",
+    "disruptTypeName": "违反财产报告制度",
+    "publishDate": "2024年08月01日",
+    "opType": "I",
+}
+
+
 def test_a_court_feed_with_persons_and_organisations_in_one_column(
     store: Store, tmp_path: Path
 ) -> None:
     person = person_number(3)
-    base = {
-        "caseCode": "",
-        "iname": "",
-        "partyTypeName": "",
-        "cardNum": "",
-        "sexName": "",
-        "age": "",
-        "businessEntity": "",
-        "courtName": "北京市海淀区人民法院",
-        "gistId": "（2024）京0108民初1号",
-        "gistUnit": "北京市海淀区人民法院",
-        "regDate": "2024年05月06日",
-        "duty": "被执行人应支付货款1000元",
-        "performance": "全部未履行",
-        "disruptTypeName": "违反财产报告制度",
-        "publishDate": "2024年08月01日",
-        "opType": "I",
-    }
+    base = COURT_ROW
     rows = [
         {
             **base,
@@ -265,3 +269,23 @@ def test_a_reading_worker_gives_the_same_outcome(
     assert {row: line["reason"] for row, line in rejects_of(path).items()} == {
         row: reason for row, reason, _ in EXPECTED if reason
     }
+
+
+def test_whole_numbers_outside_the_catalog_range_are_rejected(store: Store, tmp_path: Path) -> None:
+    ages = {1: "18", 2: "17", 3: "99999999999999999999999"}
+    rows = [
+        {**COURT_ROW, "caseCode": f"（2024）京0108执{n}号", "iname": f"某人{n}",
+         "partyTypeName": "自然人", "cardNum": person_number(10 + n), "age": age}
+        for n, age in ages.items()
+    ]  # fmt: skip
+    path = tmp_path / "court.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
+    summary = ingest_file(store, path, "court-defaulter-spc-json", "COURT", source_name="法院")
+    assert (summary.counts.accepted, summary.counts.rejected) == (1, 2)
+    found = rejects_of(path)
+    assert {row: line["reason"] for row, line in found.items()} == {
+        2: "field.out_of_range",  # a minor is never listed
+        3: "field.out_of_range",  # no engine downstream holds it
+    }
+    assert found[2]["message_en"] == "row 2, column age (age): '17': must be at least 18"
+    assert found[3]["message_zh"].endswith("应不大于9223372036854775807")

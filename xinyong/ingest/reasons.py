@@ -81,6 +81,11 @@ _TABLE = (
     Reason("field.invalid", "取值不符合要求", "the value is not allowed for this field"),
     Reason("field.too_long", "内容超过最大长度", "the value is longer than the field allows"),
     Reason(
+        "field.out_of_range",
+        "数值超出允许范围",
+        "the number is outside the range the field allows",
+    ),
+    Reason(
         "subject.kind_mismatch",
         "行政相对人类别与代码所示主体类型不符",
         "the counterpart category contradicts the kind of subject the code belongs to",

@@ -93,8 +93,27 @@ def decimal(t: Target) -> Transform:
     return _memoised(t, parse)
 
 
+#: The largest whole number a field holds whatever its catalog entry says: what every
+#: engine and JSON encoder downstream stores exactly (a 64-bit signed integer).
+INTEGER_LIMIT = 2**63 - 1
+
+
+def _whole(bound: float) -> str:
+    """A bound as a clerk writes it: 18, not 18.0."""
+    if isinstance(bound, int):
+        return str(bound)
+    return str(int(bound)) if bound.is_integer() else str(bound)
+
+
 def integer(t: Target) -> Transform:
-    """A whole number (a year, an age)."""
+    """A whole number (a year, an age) within the catalog's minimum and maximum.
+
+    The bounds are rules, not formats: an age under 18 would list a minor, which
+    the court rules forbid, and a rating year before the system began is a typo.
+    """
+    spec = t.spec
+    low = None if spec is None or spec.minimum is None else spec.minimum
+    high = INTEGER_LIMIT if spec is None or spec.maximum is None else spec.maximum
 
     def parse(cell: Any) -> tuple[Any, Fault | None]:
         raw = as_text(cell).strip()
@@ -105,7 +124,18 @@ def integer(t: Target) -> Transform:
             return None, fault(
                 "field.invalid", t.name, t.column, raw, "应为整数", "must be a whole number"
             )
-        return int(folded), None
+        number = int(folded)
+        if low is not None and number < low:
+            return None, fault(
+                "field.out_of_range", t.name, t.column, raw,
+                f"应不小于{_whole(low)}", f"must be at least {_whole(low)}",
+            )  # fmt: skip
+        if number > high:
+            return None, fault(
+                "field.out_of_range", t.name, t.column, raw,
+                f"应不大于{_whole(high)}", f"must be at most {_whole(high)}",
+            )  # fmt: skip
+        return number, None
 
     return _memoised(t, parse)
 
