@@ -1,16 +1,19 @@
-"""Readers (encodings, row numbers, broken rows), date styles and the amount rule."""
+"""Readers (encodings, row numbers, broken rows), date styles, number bounds, the amount rule."""
 
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
 from pathlib import Path
+from typing import Literal
 
 import pytest
 from ingest_helpers import PENALTY_HEADERS, codes, penalty_row, rejects_of, write_csv
 
-from xinyong.ingest import ReaderError, ingest_file, readers
+from xinyong.catalog.model import FieldSpec, Label
+from xinyong.ingest import ReaderError, ingest_file, readers, typed_transforms
 from xinyong.ingest.checks import AmountRule
+from xinyong.ingest.columns import Target
 from xinyong.ingest.dates import IMPOSSIBLE, INVALID, OPEN_ENDED, parse_cell
 from xinyong.ingest.mapping import AmountCheck
 from xinyong.ingest.readers import detect_encoding, open_table
@@ -161,3 +164,31 @@ def test_the_amount_unit_rule() -> None:
     assert not rule.suspect("1200", "罚款人民币12,000,000元")  # confirmed in yuan
     assert not rule.suspect("98.47", "罚款人民币984700元")
     assert not rule.suspect("0", "警告")
+
+
+@pytest.mark.parametrize(
+    ("kind", "cells", "values", "reasons"),
+    [
+        ("integer", ["2014", "2013", "20150", "-2020", "２０２０", "20-20"],
+         [2014, None, None, None, 2020, None],
+         {1: "must be at least 2014", 2: "must be at most 2030", 3: "must be at least 2014",
+          5: "must be a whole number"}),
+        # A minus sign is a minus sign: "-1" was once folded like a code's hyphen, into 1.
+        ("decimal", ["0", "12.50", "-1", "2031", "１，２００.５", "－3"],
+         ["0", "12.5", None, None, "1200.5", None],
+         {2: "the amount is negative", 3: "must be at most 2030", 5: "the amount is negative"}),
+    ],
+)  # fmt: skip
+def test_numbers_are_held_to_the_catalog_bounds(
+    kind: Literal["integer", "decimal"],
+    cells: list[str],
+    values: list[object],
+    reasons: dict[int, str],
+) -> None:
+    spec = FieldSpec(
+        "n", kind, Label("数", "n"), "public",
+        minimum=2014 if kind == "integer" else 0, maximum=2030 if kind == "integer" else 2030.0,
+    )  # fmt: skip
+    column = getattr(typed_transforms, kind)(Target("n", "数", spec))(cells)
+    assert column.values == values
+    assert {i: f.detail_en for i, f in column.faults.items()} == reasons
