@@ -104,3 +104,19 @@ def test_nested_and_unsupported_stores_change_nothing(store: Store) -> None:
         assert _autocheckpoint(store) == cp.AUTOCHECKPOINT_PAGES
         assert _wal(store).exists()
     assert store.verify().ok
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_a_commit_reported_after_the_load_ended_does_not_wait(store: Store) -> None:
+    # Two loads in one process (two pushes to a web worker) share the first one's
+    # checkpointer; the second may report a commit after the first has stopped it.
+    import threading
+
+    fx = populate(store)
+    late = cp.WalCheckpointer(Path(str(store.engine.url.database)), limit_bytes=0)
+    _write_chunks(store, fx.source.id, fx.company.id, 1)  # a WAL larger than the limit
+    late.stop()
+    reporter = threading.Thread(target=late.committed, daemon=True)
+    reporter.start()
+    reporter.join(timeout=10)
+    assert not reporter.is_alive()

@@ -55,6 +55,10 @@ class WalCheckpointer:
         self._idle = threading.Event()
         self._idle.set()
         self._stop = False
+        # Writers in several threads may report commits at once, and one may report
+        # after the load ended: one at a time, and none once stopped (nothing would
+        # answer a request then, and a writer waiting for it would wait for ever).
+        self._lock = threading.Lock()
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name="wal-checkpoints", daemon=True)
         self._thread.start()
@@ -81,15 +85,18 @@ class WalCheckpointer:
 
     def committed(self) -> None:
         """A write transaction committed: copy its pages back, waiting if the WAL is large."""
-        self._raise()
-        if self.wal.exists() and self.wal.stat().st_size > self.limit_bytes:
-            self._idle.wait()
+        with self._lock:
+            if self._stop:  # the load is over; commits checkpoint for themselves again
+                return
             self._raise()
-            self._request()
-            self._idle.wait()  # every frame copied: the next writer starts the WAL afresh
-            self._raise()
-        else:
-            self._request()
+            if self.wal.exists() and self.wal.stat().st_size > self.limit_bytes:
+                self._idle.wait()
+                self._raise()
+                self._request()
+                self._idle.wait()  # every frame copied: the next writer starts the WAL afresh
+                self._raise()
+            else:
+                self._request()
 
     def _request(self) -> None:
         self._idle.clear()
@@ -97,9 +104,10 @@ class WalCheckpointer:
 
     def stop(self) -> None:
         """Finish the pending pass and end the thread."""
-        self._idle.wait()
-        self._stop = True
-        self._wanted.set()
+        with self._lock:
+            self._idle.wait()
+            self._stop = True
+            self._wanted.set()
         self._thread.join()
         self._raise()
 
