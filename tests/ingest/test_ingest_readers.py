@@ -114,10 +114,20 @@ def test_both_xlsx_readers_give_the_same_values(tmp_path: Path, xlsx_reader: str
 
 
 def test_an_unreadable_workbook_is_a_reader_error(tmp_path: Path) -> None:
-    path = tmp_path / "f.xlsx"
-    path.write_text("名称,代码\n", encoding="utf-8")
-    with pytest.raises(ReaderError, match="not a readable XLSX workbook"):
-        open_table(path)
+    import zipfile
+
+    text = tmp_path / "text.xlsx"
+    text.write_text("名称,代码\n", encoding="utf-8")
+    good = _workbook(tmp_path / "good.xlsx")
+    damaged = tmp_path / "damaged.xlsx"  # the sheet's XML cut in half
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(damaged, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            cut = "worksheets/sheet1" in item.filename
+            dst.writestr(item, data[: len(data) // 2] if cut else data)
+    for path in (text, damaged):
+        with pytest.raises(ReaderError, match="not a readable XLSX workbook"):
+            open_table(path)
 
 
 def test_unknown_file_types_and_empty_files(tmp_path: Path) -> None:

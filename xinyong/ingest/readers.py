@@ -207,6 +207,8 @@ def _xlsx_whole(path: Path, sheet: str | None) -> Table:
         ws = book.get_sheet_by_name(sheet) if sheet else book.get_sheet_by_index(0)
     except WorksheetNotFound:
         raise ReaderError(f"{path.name}: no sheet named {sheet!r}") from None
+    except CalamineError as exc:  # a damaged sheet: its cells are read here
+        raise ReaderError(f"{path.name}: not a readable XLSX workbook ({exc})") from None
     finally:
         book.close()  # the sheet's cells are read; the file is not needed any more
     # The same values openpyxl gives, so both readers feed the same transforms: calamine
