@@ -23,6 +23,7 @@ import codecs
 import csv
 import datetime as dt
 import json
+import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -230,13 +231,24 @@ def _openpyxl_value(value: Any) -> Any:
 def _xlsx_streamed(path: Path, sheet: str | None) -> Table:
     from openpyxl import load_workbook  # type: ignore[import-untyped]
 
-    book = load_workbook(path, read_only=True, data_only=True)
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, SyntaxError, KeyError) as exc:
+        raise ReaderError(f"{path.name}: not a readable XLSX workbook ({exc})") from None
     try:
         ws = book[sheet] if sheet else book.worksheets[0]
     except KeyError:
         book.close()
         raise ReaderError(f"{path.name}: no sheet named {sheet!r}") from None
-    return _sheet(path, ws.iter_rows(values_only=True), [book.close])
+    return _sheet(path, _parsed(path, ws.iter_rows(values_only=True)), [book.close])
+
+
+def _parsed(path: Path, cells: Iterator[Sequence[Any]]) -> Iterator[Sequence[Any]]:
+    """A streamed sheet's rows; XML that breaks off midway is a reader error, not a crash."""
+    try:
+        yield from cells
+    except SyntaxError as exc:  # xml.etree's ParseError and lxml's errors derive from it
+        raise ReaderError(f"{path.name}: not a readable XLSX workbook ({exc})") from None
 
 
 def _sheet(path: Path, cells: Iterator[Sequence[Any]], closers: list[Any]) -> Table:
