@@ -91,10 +91,7 @@ def decimal(t: Target) -> Transform:
         if minimum is not None and number < Decimal(str(minimum)):
             return None, fault("amount.negative", t.name, t.column, raw)
         if maximum is not None and number > Decimal(str(maximum)):
-            return None, fault(
-                "field.out_of_range", t.name, t.column, raw,
-                f"应不大于{_whole(maximum)}", f"must be at most {_whole(maximum)}",
-            )  # fmt: skip
+            return None, _out_of_range(t, raw, maximum, at_least=False)
         return format(number.normalize(), "f"), None
 
     return _memoised(t, parse)
@@ -112,6 +109,12 @@ def _number_text(raw: str) -> str:
     if not raw.isascii():
         raw = unicodedata.normalize("NFKC", raw)
     return "".join(raw.split()).replace(",", "")
+
+
+def _out_of_range(t: Target, raw: str, bound: float, *, at_least: bool) -> Fault:
+    zh, en = ("应不小于", "must be at least") if at_least else ("应不大于", "must be at most")
+    return fault("field.out_of_range", t.name, t.column, raw, f"{zh}{_whole(bound)}",
+                 f"{en} {_whole(bound)}")  # fmt: skip
 
 
 def _whole(bound: float) -> str:
@@ -143,15 +146,9 @@ def integer(t: Target) -> Transform:
             )
         number = int(folded)
         if number < low:
-            return None, fault(
-                "field.out_of_range", t.name, t.column, raw,
-                f"应不小于{_whole(low)}", f"must be at least {_whole(low)}",
-            )  # fmt: skip
+            return None, _out_of_range(t, raw, low, at_least=True)
         if number > high:
-            return None, fault(
-                "field.out_of_range", t.name, t.column, raw,
-                f"应不大于{_whole(high)}", f"must be at most {_whole(high)}",
-            )  # fmt: skip
+            return None, _out_of_range(t, raw, high, at_least=False)
         return number, None
 
     return _memoised(t, parse)
