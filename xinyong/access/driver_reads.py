@@ -1,9 +1,11 @@
-"""A subject page's rows read straight through the SQLite driver, inside the caller's transaction.
+"""A subject page's rows read straight through the SQLite driver, in one read transaction.
 
-Building a public subject page runs four small statements; through SQLAlchemy
+Building a public subject page runs five small statements; through SQLAlchemy
 Core each costs several times what SQLite spends answering it (execution
 context, result metadata, per-row processing), and on a cache miss that
-overhead was most of the page. Here the statements are fixed strings, so the
+overhead was most of the page. So is SQLAlchemy's own transaction (its
+events, its connection wrapper): :func:`snapshot` begins and ends one on the
+pooled driver connection itself. Here the statements are fixed strings, so the
 driver's own statement cache keeps them prepared per pooled connection, and
 rows are converted exactly as the ledger's column types would convert them
 (dates as ISO text, instants as UTC wall time). A test holds the results
@@ -19,9 +21,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any, NamedTuple
 
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Engine
 
 from xinyong.access.disclosure import StatementView
 from xinyong.ledger import Record, RecordStatus, Subject
@@ -38,6 +43,17 @@ _RECORDS = (
 _STATEMENTS = (
     "SELECT record_id, text, language, created_at FROM wf_statements "
     "WHERE record_id IN (SELECT id FROM records WHERE subject_id = ?) ORDER BY id"
+)
+#: The subject's listing cases in force on a day (``?`` twice, as ISO text, which sorts
+#: as dates do), with their proposals: :func:`xinyong.access.standing.standing_of`'s
+#: statement, written out.
+_STANDING = (
+    "SELECT c.id, c.target, c.starts_on, c.ends_on, c.data, c.subject_id, p.explanation, "
+    "p.rule_id, p.policy_id, p.policy_version "
+    "FROM wf_cases c JOIN proposals p ON p.id = c.proposal_id "
+    "WHERE c.subject_id = ? AND c.kind = 'listing' AND c.state = 'in_force' "
+    "AND (c.starts_on IS NULL OR c.starts_on <= ?) AND (c.ends_on IS NULL OR c.ends_on >= ?) "
+    "ORDER BY c.id"
 )
 #: (entity, code) of each event in (``since``, ``until``], once per pair: the code of
 #: the subject a subject, record, case or statement event is about (a statement is
@@ -68,24 +84,52 @@ def _instant(text: str) -> dt.datetime:
     return dt.datetime.fromisoformat(text).replace(tzinfo=dt.UTC)
 
 
-def _driver(conn: Connection) -> Any:
-    return conn.connection.driver_connection
+class CaseRow(NamedTuple):
+    """A listing case in force with its proposal, as :func:`standing_view` reads one."""
+
+    id: int
+    target: str | None
+    starts_on: dt.date | None
+    ends_on: dt.date | None
+    data: str
+    subject_id: int
+    explanation: str
+    rule_id: str
+    policy_id: str
+    policy_version: str
 
 
-def head(conn: Connection) -> int:
-    """The ledger's last sequence number, in ``conn``'s snapshot."""
-    row = _driver(conn).execute(_HEAD).fetchone()
+@contextmanager
+def snapshot(engine: Engine) -> Iterator[sqlite3.Connection]:
+    """A pooled connection's driver inside a read transaction: one snapshot of the store."""
+    pooled = engine.raw_connection()
+    try:
+        driver: sqlite3.Connection = pooled.driver_connection  # type: ignore[assignment]
+        driver.execute("BEGIN")
+        try:
+            yield driver
+        finally:
+            driver.execute("ROLLBACK")  # nothing was written
+    finally:
+        pooled.close()
+
+
+def head(driver: sqlite3.Connection) -> int:
+    """The ledger's last sequence number, in the transaction's snapshot."""
+    row = driver.execute(_HEAD).fetchone()
     return int(row[0]) if row else 0
 
 
-def changed_subjects(conn: Connection, since: int, until: int) -> list[tuple[str, str | None]]:
-    """(entity, code) rows of :data:`CHANGED_SUBJECTS`, in ``conn``'s snapshot."""
-    return list(_driver(conn).execute(CHANGED_SUBJECTS, {"since": since, "until": until}))
+def changed_subjects(
+    driver: sqlite3.Connection, since: int, until: int
+) -> list[tuple[str, str | None]]:
+    """(entity, code) rows of :data:`CHANGED_SUBJECTS`, in the transaction's snapshot."""
+    return list(driver.execute(CHANGED_SUBJECTS, {"since": since, "until": until}))
 
 
-def subject_by_code(conn: Connection, code: str) -> Subject | None:
+def subject_by_code(driver: sqlite3.Connection, code: str) -> Subject | None:
     """The subject registered under this (already validated) USCC."""
-    row = _driver(conn).execute(_SUBJECT, (code,)).fetchone()
+    row = driver.execute(_SUBJECT, (code,)).fetchone()
     if row is None:
         return None
     sid, kind, name, code_, region, masked, created = row
@@ -93,9 +137,9 @@ def subject_by_code(conn: Connection, code: str) -> Subject | None:
                    created_at=_instant(created))  # fmt: skip
 
 
-def records_of(conn: Connection, subject_id: int) -> list[Record]:
+def records_of(driver: sqlite3.Connection, subject_id: int) -> list[Record]:
     """Current state of every record about a subject, oldest first."""
-    return [_record(row) for row in _driver(conn).execute(_RECORDS, (subject_id,))]
+    return [_record(row) for row in driver.execute(_RECORDS, (subject_id,))]
 
 
 def _record(row: tuple[Any, ...]) -> Record:
@@ -110,9 +154,19 @@ def _record(row: tuple[Any, ...]) -> Record:
     )  # fmt: skip
 
 
-def statements_of(conn: Connection, subject_id: int) -> dict[int, list[StatementView]]:
+def statements_of(driver: sqlite3.Connection, subject_id: int) -> dict[int, list[StatementView]]:
     """The subject's statements about its records, by record id, oldest first."""
     found: dict[int, list[StatementView]] = {}
-    for record_id, text, language, created in _driver(conn).execute(_STATEMENTS, (subject_id,)):
+    for record_id, text, language, created in driver.execute(_STATEMENTS, (subject_id,)):
         found.setdefault(record_id, []).append(StatementView(text, language, _instant(created)))
     return found
+
+
+def cases_in_force(driver: sqlite3.Connection, subject_id: int, today: dt.date) -> list[CaseRow]:
+    """The subject's listing cases in force ``today``, oldest first."""
+    day = today.isoformat()
+    return [
+        CaseRow(cid, target, None if starts is None else _date(starts),
+                None if ends is None else _date(ends), *rest)
+        for cid, target, starts, ends, *rest in driver.execute(_STANDING, (subject_id, day, day))
+    ]  # fmt: skip

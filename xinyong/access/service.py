@@ -25,7 +25,13 @@ from xinyong.access.errors import AccessError, ForbiddenError, InvalidInputError
 from xinyong.access.policy import Action, Grant, authorise
 from xinyong.access.publicity import FEEDS, latest
 from xinyong.access.search import SearchResult, search
-from xinyong.access.standing import StandingView, decided_case, members_of, standing_of
+from xinyong.access.standing import (
+    StandingView,
+    decided_case,
+    members_of,
+    standing_from,
+    standing_of,
+)
 from xinyong.catalog import Catalog
 from xinyong.ingest import IngestSummary, ingest_file
 from xinyong.ingest.mapping_load import builtin_names
@@ -246,10 +252,11 @@ class Access:
         show source names) or about an entity not traced to a subject here.
         Events about persons add no code (persons have no public page).
         """
-        with read_transaction(self.engine) as conn:
-            if is_sqlite(conn):
-                rows = driver_reads.changed_subjects(conn, since, until)
-            else:
+        if is_sqlite(self.engine):
+            with driver_reads.snapshot(self.engine) as driver:
+                rows = driver_reads.changed_subjects(driver, since, until)
+        else:
+            with read_transaction(self.engine) as conn:
                 bounds = {"since": since, "until": until}
                 rows = [(r[0], r[1]) for r in conn.execute(_CHANGED_SUBJECTS, bounds)]
         codes = set()
@@ -271,19 +278,21 @@ class Access:
             compact = validate_uscc(code)
         except IdentifierError as exc:
             raise InvalidInputError(str(exc), field="code") from None
-        with read_transaction(self.engine) as conn:
-            if not is_sqlite(conn):
+        if not is_sqlite(self.engine):
+            with read_transaction(self.engine) as conn:
                 version = conn.execute(_HEAD).scalar_one_or_none() or 0
                 subject = reads.find_subject(conn, compact)
                 return version, None if subject is None else self._snapshot_in(conn, subject)
-            version = driver_reads.head(conn)
-            subject = driver_reads.subject_by_code(conn, compact)
+        with driver_reads.snapshot(self.engine) as driver:
+            version = driver_reads.head(driver)
+            subject = driver_reads.subject_by_code(driver, compact)
             if subject is None:
                 return version, None
-            records = driver_reads.records_of(conn, subject.id)
-            statements = driver_reads.statements_of(conn, subject.id) if records else {}
-            standing = standing_of(conn, self.catalog, subject.id, self.clock.today())
-            return version, Snapshot(subject, records, statements, standing)
+            records = driver_reads.records_of(driver, subject.id)
+            statements = driver_reads.statements_of(driver, subject.id) if records else {}
+            cases = driver_reads.cases_in_force(driver, subject.id, self.clock.today())
+        standing = standing_from(self.catalog, cases)
+        return version, Snapshot(subject, records, statements, standing)
 
     def _view(self, snap: Snapshot, audience: str, purpose: str | None) -> SubjectView:
         return subject_view(

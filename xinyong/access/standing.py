@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -189,10 +189,12 @@ def standing_of(
     conn: Connection, catalog: Catalog, subject_id: int, today: dt.date
 ) -> list[StandingView]:
     """The subject's memberships and grades in force today."""
-    return [
-        standing_view(catalog, row, json.loads(row.explanation))
-        for row in conn.execute(_BY_SUBJECT, {"sid": subject_id, "today": today})
-    ]
+    return standing_from(catalog, conn.execute(_BY_SUBJECT, {"sid": subject_id, "today": today}))
+
+
+def standing_from(catalog: Catalog, rows: Iterable[Any]) -> list[StandingView]:
+    """Memberships from case rows joined to their proposals (SQLAlchemy's or the driver's)."""
+    return [standing_view(catalog, row, json.loads(row.explanation)) for row in rows]
 
 
 def decided_case(

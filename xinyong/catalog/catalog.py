@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
@@ -46,6 +46,10 @@ _VISIBLE: dict[str, tuple[str, ...]] = {
 
 T = TypeVar("T")
 
+#: Remembered publicity periods per catalog: one per (type, tiers, decision date,
+#: series, sector) seen, some tens of thousands for a region's five years of records.
+_PERIODS_KEPT = 200_000
+
 
 def _get(table: Mapping[str, T], key: str, what: str) -> T:
     try:
@@ -72,6 +76,11 @@ class Catalog:
     tier_order: tuple[str, ...]
     regimes: Mapping[str, PublicityRegime]
     record_types: Mapping[str, RecordType]
+    #: Answers of :meth:`publicity_period_for_tiers` (the catalog never changes, and
+    #: every public page asks it for each record shown).
+    _periods: dict[tuple[object, ...], Period] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def record_type(self, type_id: str) -> RecordType:
         """The record type ``type_id``; raises :class:`UnknownItemError` if it is not catalogued."""
@@ -156,13 +165,21 @@ class Catalog:
         sector: str | None = None,
     ) -> Period:
         """The governing period when one decision carries several tiers: the longest applies."""
+        key = (type_id, tuple(tiers), decision_date, series, sector)
+        known = self._periods.get(key)
+        if known is not None:
+            return known
+        if len(self._periods) >= _PERIODS_KEPT:
+            self._periods.clear()
+        tiers = key[1]
         periods = [
             self.publicity_period(type_id, t, decision_date, series=series, sector=sector)
             for t in dict.fromkeys(tiers)
         ]
         if not periods:
             raise ValueError("at least one tier is needed")
-        return longest(periods)
+        period = self._periods[key] = longest(periods)
+        return period
 
     def _list_period(self, list_id: str) -> Period:
         lst = self.list_type(list_id)
