@@ -24,6 +24,10 @@ its five queries (``拓康``, ``北京 科技``, ``商贸``, an unknown code, ``
 run against the store every time; what it remembers per term (whether the term
 is common, the length of the shortest name holding it) only chooses the plan.
 
+``--page-cache 0`` keeps no pages at all (``XINYONG_PAGE_CACHE``): every request
+builds its page from the store, the worst case of a portal whose readers never
+ask for the same subject twice.
+
 ``--amend-per-second R`` amends R random records a second (in a process of its
 own, through the ledger) during the warm-up and the measured run, as a department
 pushing corrections would: each amendment moves the ledger head, and the cache
@@ -291,6 +295,10 @@ def main() -> None:
         help="seconds of the same subject load, unmeasured, before the measured run",
     )  # fmt: skip
     parser.add_argument(
+        "--page-cache", type=int, default=None,
+        help="public pages each worker keeps (XINYONG_PAGE_CACHE; 0: every request is a miss)",
+    )  # fmt: skip
+    parser.add_argument(
         "--amend-per-second", type=float, default=0.0,
         help="amend this many random records a second while the subject JSON is measured "
         "(warm-up included): the store is changed, so use a copy",
@@ -301,6 +309,8 @@ def main() -> None:
     db = home / "xinyong.sqlite3"
     picked = samples(db, args.subjects)
     env = {**os.environ, "XINYONG_HOME": str(home), "XINYONG_SEARCH_PER_MINUTE": "100000000"}
+    if args.page_cache is not None:
+        env["XINYONG_PAGE_CACHE"] = str(args.page_cache)
     bin_dir = Path(sys.executable).parent
     ours, theirs = free_port(), free_port()
     ours_cmd = [str(bin_dir / "xinyong"), "serve", "--port", str(ours),
@@ -345,6 +355,7 @@ def main() -> None:
         "seconds": args.seconds,
         "warm_seconds": args.warm,
         "amend_per_second": args.amend_per_second,
+        "page_cache": env.get("XINYONG_PAGE_CACHE", "default"),
         "subject_json": xinyong,
         "datasette_records_json": datasette,
         "ratio_rps": xinyong["rps"] / datasette["rps"],

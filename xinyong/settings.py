@@ -51,7 +51,7 @@ def _positive(raw: str) -> int:
     return _whole(raw, 1)
 
 
-def _cores(raw: str) -> int:
+def _non_negative(raw: str) -> int:
     return _whole(raw, 0)
 
 
@@ -134,6 +134,14 @@ class Settings:
             _bool,
         ),
     )
+    page_cache: int = field(
+        default=8192,
+        metadata=_about(
+            "Public subject pages each server process keeps built in memory (some 23 KB "
+            "each for an organisation with ten records); 0 keeps none.",
+            _non_negative,
+        ),
+    )
     session_hours: int = field(
         default=8, metadata=_about("Hours a portal sign-in stays valid.", _positive)
     )
@@ -213,7 +221,7 @@ class Settings:
         metadata=_about(
             "Processes that explain a large evaluation's proposals in parallel (0: one per "
             "core, 1: none). Each is forked from the evaluating process.",
-            _cores,
+            _non_negative,
         ),
     )
     # Rules evaluation on Apache Spark (`xinyong evaluate --engine spark`).
