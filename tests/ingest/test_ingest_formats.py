@@ -289,3 +289,24 @@ def test_whole_numbers_outside_the_catalog_range_are_rejected(store: Store, tmp_
     }
     assert found[2]["message_en"] == "row 2, column age (age): '17': must be at least 18"
     assert found[3]["message_zh"].endswith("应不大于9223372036854775807")
+
+
+def test_a_decision_before_the_republic_is_rejected(store: Store, tmp_path: Path) -> None:
+    """A bare year in a date column reads as an Excel serial day (2024: 1905-07-16)."""
+    rows = [
+        penalty_row(1, ORG[0], decided="2024"),
+        penalty_row(2, ORG[1], decided="1949-09-30"),
+        penalty_row(3, ORG[2], decided="1949-10-01", until="2026-01-01"),
+    ]
+    path = write_csv(tmp_path / "years.csv", PENALTY_HEADERS, rows, "utf-8")
+    summary = ingest_file(store, path, MAPPING, "SAMR-110108", source_name="市场监管局")
+    assert (summary.counts.accepted, summary.counts.rejected) == (1, 2)
+    found = rejects_of(path)
+    assert {row: line["reason"] for row, line in found.items()} == {
+        1: "date.too_early",
+        2: "date.too_early",
+    }
+    assert found[1]["message_en"] == (
+        "row 1, column 处罚决定日期 (decision_date): '1905-07-16': before 1949-10-01 "
+        "(a bare year is read as an Excel serial day)"
+    )

@@ -1,9 +1,12 @@
-"""Logical checks across fields: dates in the future, windows ending before they start,
-and amounts entered in the wrong unit.
+"""Logical checks across fields: dates in the future or before the Republic, windows
+ending before they start, and amounts entered in the wrong unit.
 
 Format checks catch typos; these catch rows that are well formed but cannot be
 true. A decision cannot be dated after today (the platform's clock, so tests and
-simulations can move it). A validity or publicity window cannot end before it
+simulations can move it), nor before 1 October 1949 (:data:`EARLIEST_ACT`), when
+no authority of the People's Republic existed to take it: such a date is a
+typing slip, most often a bare year in a date column ("2024"), which reads as
+Excel serial day 2024, 16 July 1905. A validity or publicity window cannot end before it
 starts. And an amount in a 10,000-yuan (万元) column is suspect when it is in fact
 yuan, the most common unit error in double-publicity data:
 
@@ -27,6 +30,9 @@ from decimal import Decimal, InvalidOperation
 from xinyong.ingest.mapping import AmountCheck
 from xinyong.ingest.reasons import Fault, fault
 
+#: The founding of the People's Republic: the earliest day a decision, listing, award or
+#: commitment recorded here can bear.
+EARLIEST_ACT = "1949-10-01"
 _MONEY = re.compile(r"(\d[\d,，]*(?:\.\d+)?)\s*(万)?元")
 _WAN = Decimal(10_000)
 Values = Sequence[object]
@@ -46,6 +52,22 @@ def future(
                     v,
                     f"晚于今天（{today}）",
                     f"after today ({today})",
+                )
+            )
+
+
+def too_early(name: str, column: str, values: Values, faults: dict[int, list[Fault]]) -> None:
+    """``date.too_early`` for ISO dates before :data:`EARLIEST_ACT`."""
+    for i, v in enumerate(values):
+        if v is not None and v < EARLIEST_ACT:  # type: ignore[operator]
+            faults.setdefault(i, []).append(
+                fault(
+                    "date.too_early",
+                    name,
+                    column,
+                    v,
+                    f"早于{EARLIEST_ACT}（单独的年份会被读作Excel日期序号）",
+                    f"before {EARLIEST_ACT} (a bare year is read as an Excel serial day)",
                 )
             )
 

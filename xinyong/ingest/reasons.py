@@ -68,6 +68,11 @@ _TABLE = (
     Reason("date.impossible", "日期不存在", "the date does not exist"),
     Reason("date.future", "日期晚于今天", "the date lies in the future"),
     Reason(
+        "date.too_early",
+        "日期早于1949年10月1日",
+        "the date is before 1 October 1949, when no authority of the Republic existed",
+    ),
+    Reason(
         "date.end_before_start", "结束日期早于开始日期", "the end date is before the start date"
     ),
     Reason("amount.invalid", "金额不是数字", "the amount is not a number"),

@@ -148,6 +148,7 @@ class Validator:
         today = self.today.isoformat()
         for name in mapping.not_after_today:
             checks.future(name, column_of(name), values[name], today, faults)
+            checks.too_early(name, column_of(name), values[name], faults)
         for start, end in mapping.order:
             checks.order(
                 (start, column_of(start), values[start]), (end, column_of(end), values[end]), faults

@@ -48,7 +48,8 @@ def public_view_asked(actor: Actor, purpose: str | None) -> bool:
 async def public_subject_json(request: Request, pages: PublicSubjectPages, code: str) -> Response:
     """The public subject JSON from the page cache; 404 if no organisation has ``code``.
 
-    A kept page is answered on the event loop; one to build is built in a thread.
+    A kept page is answered on the event loop; how one is built is the cache's
+    business (:meth:`PublicSubjectPages.page`).
     """
     page = await pages.page(strip_json(code))
     if page is None:
