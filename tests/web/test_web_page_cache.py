@@ -67,27 +67,6 @@ def test_page_cache_zero_keeps_nothing_and_serves_the_same_page(store: Store) ->
     assert kept.body == first.content
 
 
-def test_a_large_page_is_shaped_in_a_thread_and_is_the_same(
-    web: tuple[TestClient, World], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    client, world = web
-    inline = _read(client, world)
-    client.app.state.web.public_pages._pages.clear()  # type: ignore[attr-defined]
-    threaded: list[object] = []
-    real = pages.anyio.to_thread.run_sync
-
-    async def spy(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        threaded.append(func)
-        return await real(func, *args, **kwargs)
-
-    monkeypatch.setattr(pages, "INLINE_RECORDS", 0)
-    monkeypatch.setattr(pages.anyio.to_thread, "run_sync", spy)
-    again = _read(client, world)
-    assert threaded, "a page over INLINE_RECORDS must be shaped off the event loop"
-    assert again.content == inline.content
-    assert again.headers["etag"] == inline.headers["etag"]
-
-
 def test_the_json_twin_and_the_api_agree(web: tuple[TestClient, World]) -> None:
     client, world = web
     api = _read(client, world)

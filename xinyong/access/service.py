@@ -108,9 +108,6 @@ class Access:
         self.catalog = catalog
         self.engine = store.engine
         self.clock = store.clock
-        #: Whether reads are local (the embedded store): no network round trip, so a
-        #: caller may read on its event loop.
-        self.local_reads = is_sqlite(store.engine)
         self.audit = AuditLog(store.engine, store.clock)
         self._sources: dict[int, Source] = {}
         self._due_process: DueProcess | None = None

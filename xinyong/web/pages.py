@@ -26,15 +26,14 @@ new date and more than :data:`MAX_DELTA` events at once. A page is kept only if
 it was read at the generation the kept pages are current for, so that the next
 catch-up covers every change it has not seen.
 
-A kept page is served on the event loop. On the embedded store a page to
-build is read on the event loop too (its rows are local: a tenth of a
-millisecond for a typical organisation) and, when the subject has at most
-:data:`INLINE_RECORDS` records, shaped there as well: handing a build to a
-thread costs about as much as shaping a small page. Larger ones are shaped in
-a thread (two at a time), because an organisation with hundreds of records
-takes tens of milliseconds to shape and would otherwise hold up every other
-connection of the worker, cached or not (the p99 of the whole worker). On
-PostgreSQL every read is a round trip, so the whole build runs in a thread.
+A kept page is served on the event loop; a page to build is built in a
+thread (two at a time), because an organisation with hundreds of records takes tens of
+milliseconds to shape and would otherwise hold up every other connection of
+the worker, cached or not (the p99 of the whole worker). Reading a small page
+on the event loop instead saves the hop to the thread (a fifth more pages a
+second while the store is in the OS cache), but a read that must wait for the
+disk then holds up every connection of the worker: on a million-organisation
+store larger than the cache that tripled the p99, so reads stay off the loop.
 
 Only the public view is cached, and only its body and ETag: headers that
 depend on the caller (``Cache-Control`` for a signed-in reader) are set per
@@ -50,13 +49,11 @@ import datetime as dt
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import NamedTuple
 
 import anyio
 import anyio.to_thread
 
 from xinyong.access import Access
-from xinyong.access.service import Snapshot
 from xinyong.web import shape
 from xinyong.web.render import etag_of, json_bytes
 
@@ -66,10 +63,6 @@ DEFAULT_SIZE = 8192
 
 #: Pages built at the same time per worker (see :meth:`PublicSubjectPages.page`).
 BUILDERS = 2
-
-#: Records up to which a page read from the embedded store is shaped on the event loop
-#: (some 3 ms at most; a typical organisation has fewer than ten).
-INLINE_RECORDS = 64
 
 #: Events past which a worker drops every page rather than read which subjects they
 #: are about. The read holds up the worker's requests: 20,000 events took some 30 ms on
@@ -87,15 +80,6 @@ class Page:
 
     body: bytes
     etag: str
-
-
-class _Read(NamedTuple):
-    """A page's rows and when they were read: the date first, then the ledger version."""
-
-    code: str
-    today: dt.date
-    version: int
-    snapshot: Snapshot | None
 
 
 class PublicSubjectPages:
@@ -120,14 +104,7 @@ class PublicSubjectPages:
         page = self.cached(code)
         if page is not None:
             return page
-        if not self.access.local_reads:
-            return await anyio.to_thread.run_sync(self.build, code, limiter=self._builder())
-        read = self._read(code)
-        if read.snapshot is None:
-            return None
-        if len(read.snapshot.records) <= INLINE_RECORDS:
-            return self._render(read)
-        return await anyio.to_thread.run_sync(self._render, read, limiter=self._builder())
+        return await anyio.to_thread.run_sync(self.build, code, limiter=self._builder())
 
     def _builder(self) -> anyio.CapacityLimiter:
         # A limiter belongs to one event loop; tests run several loops in turn.
@@ -178,24 +155,17 @@ class PublicSubjectPages:
 
     def build(self, code: str) -> Page | None:
         """Read and shape the page of ``code``; kept if read at the kept pages' generation."""
-        read = self._read(code)
-        return None if read.snapshot is None else self._render(read)
-
-    def _read(self, code: str) -> _Read:
         today = self.access.clock.today()
         version, snap = self.access.versioned_snapshot(code)
-        return _Read(code, today, version, snap)
-
-    def _render(self, read: _Read) -> Page:
-        assert read.snapshot is not None
-        body = json_bytes(shape.subject(self.access.public_view(read.snapshot)))
+        if snap is None:
+            return None
+        body = json_bytes(shape.subject(self.access.public_view(snap)))
         page = Page(body, etag_of(body))
         # Kept only if read at exactly the generation the kept pages are current for:
         # only then do the changes the next requests catch up on start where it was read.
-        code, today = read.code, read.today
         if self.size and self.access.clock.today() == today:
             with self._lock:
-                if self._generation == (read.version, today):
+                if self._generation == (version, today):
                     self._pages[code] = page
                     if len(self._pages) > self.size:
                         self._pages.popitem(last=False)
