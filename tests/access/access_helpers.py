@@ -38,7 +38,7 @@ class World:
     withdrawn: Record
 
 
-def _penalty_fields(company: Subject, number: str) -> dict[str, object]:
+def penalty_fields(company: Subject, number: str) -> dict[str, object]:
     return {
         "counterpart_name": company.name,
         "uscc": company.code,
@@ -63,7 +63,7 @@ def populate(store: Store) -> World:
     def penalty(subject: Subject, number: str, decided: dt.date) -> Record:
         return store.assert_record(
             source_id=source.id, subject_id=subject.id, record_type="administrative_penalty",
-            document_no=number, fields=_penalty_fields(subject, number), decision_date=decided,
+            document_no=number, fields=penalty_fields(subject, number), decision_date=decided,
         )  # fmt: skip
 
     live = penalty(company, "海市监罚〔2025〕1号", RECENT)

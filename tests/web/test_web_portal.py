@@ -144,3 +144,33 @@ def test_non_public_answers_are_never_cached_by_others(web: tuple[TestClient, Wo
         headers={"authorization": f"Bearer {token}"},
     )
     assert private.headers["cache-control"] == "private, no-store"
+
+
+def test_a_subject_with_many_records_is_shown_a_category_page_at_a_time(store: Store) -> None:
+    from access_helpers import RECENT, penalty_fields
+
+    client, world = client_for(store)
+    for n in range(44):
+        number = f"海市监罚〔2025〕{100 + n}号"
+        store.assert_record(
+            source_id=world.source.id, subject_id=world.company.id,
+            record_type="administrative_penalty", document_no=number,
+            fields=penalty_fields(world.company, number), decision_date=RECENT,
+        )  # fmt: skip
+    path = f"/subjects/{world.company.code}"
+    cards = re.compile(r'<article class="record[^"]*" id="record-(\d+)"')
+    page = client.get(path).text
+    assert len(cards.findall(page)) == 20
+    category = client.get(f"{path}.json").json()["records"][0]["category"]
+    assert f'href="?category={category}">' in page
+    assert "(45)" in page
+    seen: list[str] = []
+    for number in (1, 2, 3):
+        one = client.get(path, params={"category": category, "page": number}).text
+        seen += cards.findall(one)
+        assert ('rel="next"' in one) is (number < 3)
+        assert (f"page={number - 1}" in one) is (number > 1)
+    assert len(seen) == len(set(seen)) == 45
+    twin = client.get(f"{path}.json").json()
+    assert sorted(str(r["id"]) for r in twin["records"]) == sorted(seen)
+    assert "返回全部类别" in client.get(path, params={"category": "no-such-kind"}).text

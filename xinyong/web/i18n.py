@@ -48,6 +48,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "subject.id_masked": ("身份证件号码（已遮盖）", "Identity number (masked)"),
     "subject.records": ("信用记录", "Credit records"),
     "subject.no_records": ("当前没有公示的信用记录。", "No credit records are published now."),
+    "subject.whole_category": ("查看本类全部记录", "All records of this kind"),
+    "subject.all_categories": ("返回全部类别", "Back to every kind of record"),
     "record.source": ("来源部门", "Source department"),
     "record.basis": ("法律依据", "Legal basis"),
     "record.document": ("文书号", "Document number"),

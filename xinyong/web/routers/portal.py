@@ -58,15 +58,33 @@ async def search_page(
     return respond(request, data, "search.html", {"q": q, "page": page})
 
 
+#: Records a subject page shows per category; the rest are a link away, a page at a time
+#: (an organisation may have hundreds, too many for one page on a phone).
+PER_CATEGORY = 20
+
+
 @router.get("/subjects/{code}")
-async def subject_page(request: Request, code: str, state: State, actor: CurrentActor) -> Response:
-    """A subject's page: registration basics and public records by category."""
+async def subject_page(
+    request: Request,
+    code: str,
+    state: State,
+    actor: CurrentActor,
+    category: Annotated[str | None, Query(max_length=64)] = None,
+    page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
+) -> Response:
+    """A subject's page: registration basics and public records by category.
+
+    The HTML shows the first :data:`PER_CATEGORY` records of each category;
+    ``?category=`` shows one category, a page at a time. The JSON twin always
+    holds every record (``/api/v1/subjects/{code}/records`` pages and filters).
+    """
     purpose = purpose_of(request)
     if wants_json(request) and public_view_asked(actor, purpose):
         return await public_subject_json(request, state.public_pages, code)
     snap = snapshot_or_404(state.access, code)
     view = view_for(state.access, actor, snap, purpose)
-    return respond(request, shape.subject(view), "subject.html", {"view": view})
+    context = {"view": view, "category": category, "page": page, "per_category": PER_CATEGORY}
+    return respond(request, shape.subject(view), "subject.html", context)
 
 
 @router.get("/sources/{code}")
