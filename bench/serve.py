@@ -24,6 +24,13 @@ its five queries (``拓康``, ``北京 科技``, ``商贸``, an unknown code, ``
 run against the store every time; what it remembers per term (whether the term
 is common, the length of the shortest name holding it) only chooses the plan.
 
+``--zipf S`` draws subjects by popularity instead: the sample, in its random
+order, is ranked, and a list of a million requests is drawn with the subject of
+rank r asked for in proportion to 1/r^S (S about 1 is the usual shape of what
+people look up on the web: a few subjects often, most rarely). With
+``--subjects`` as large as the store, this is a portal's long tail: the pages
+the workers keep serve the popular subjects, and the rest are built.
+
 ``--page-cache 0`` keeps no pages at all (``XINYONG_PAGE_CACHE``): every request
 builds its page from the store, the worst case of a portal whose readers never
 ask for the same subject twice.
@@ -91,6 +98,16 @@ def wait_for(port: int, path: str, timeout: float = 120.0) -> None:
         except OSError:
             time.sleep(0.2)
     raise RuntimeError(f"nothing answers on port {port}")
+
+
+#: Requests drawn for ``--zipf``: enough that the load generator never repeats a cycle.
+ZIPF_DRAWS = 1_000_000
+
+
+def zipf_draws(picked: list[tuple[str, int]], exponent: float) -> list[tuple[str, int]]:
+    """``ZIPF_DRAWS`` subjects drawn from ``picked`` with weight 1/rank^``exponent``."""
+    weights = [1.0 / (rank**exponent) for rank in range(1, len(picked) + 1)]
+    return random.Random(13).choices(picked, weights=weights, k=ZIPF_DRAWS)
 
 
 def samples(db: Path, count: int) -> list[tuple[str, int]]:
@@ -295,6 +312,10 @@ def main() -> None:
         help="seconds of the same subject load, unmeasured, before the measured run",
     )  # fmt: skip
     parser.add_argument(
+        "--zipf", type=float, default=None, metavar="S",
+        help="draw subjects by popularity 1/rank^S from the sample instead of uniformly",
+    )  # fmt: skip
+    parser.add_argument(
         "--page-cache", type=int, default=None,
         help="public pages each worker keeps (XINYONG_PAGE_CACHE; 0: every request is a miss)",
     )  # fmt: skip
@@ -308,6 +329,8 @@ def main() -> None:
     home = prepare(args)
     db = home / "xinyong.sqlite3"
     picked = samples(db, args.subjects)
+    if args.zipf is not None:
+        picked = zipf_draws(picked, args.zipf)
     env = {**os.environ, "XINYONG_HOME": str(home), "XINYONG_SEARCH_PER_MINUTE": "100000000"}
     if args.page_cache is not None:
         env["XINYONG_PAGE_CACHE"] = str(args.page_cache)
@@ -356,6 +379,9 @@ def main() -> None:
         "warm_seconds": args.warm,
         "amend_per_second": args.amend_per_second,
         "page_cache": env.get("XINYONG_PAGE_CACHE", "default"),
+        "subjects": args.subjects,
+        "zipf": args.zipf,
+        "distinct_subjects_requested": len(set(picked)),
         "subject_json": xinyong,
         "datasette_records_json": datasette,
         "ratio_rps": xinyong["rps"] / datasette["rps"],
