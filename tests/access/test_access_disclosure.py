@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ from suite_support import ManualClock
 
 from xinyong.access import InvalidInputError
 from xinyong.ledger import Store
+from xinyong.ledger.tables_workflows import wf_cases
 
 
 @pytest.fixture
@@ -91,3 +93,19 @@ def test_the_snapshot_by_code_equals_the_ledgers_own_reads(
     assert world.access.versioned_snapshot(world.other.code or "")[1] == world.access.snapshot(
         world.other
     )
+    assert fast.upcoming is None
+
+
+def test_both_snapshots_see_a_listing_that_starts_later(
+    world: World, store: Store, clock: ManualClock, tmp_path: Path
+) -> None:
+    """Not in force yet, so not shown, but the day it starts is known (it ends a kept page)."""
+    case_id = list_in_force(world, clock, tmp_path)
+    starts = clock.today() + dt.timedelta(days=10)
+    with store.engine.begin() as conn:
+        conn.execute(wf_cases.update().where(wf_cases.c.id == case_id).values(starts_on=starts))
+    assert world.company.code is not None
+    fast = world.access.versioned_snapshot(world.company.code)[1]
+    assert fast is not None
+    assert (fast.upcoming, fast.standing) == (starts, [])
+    assert fast == world.access.snapshot(store.get_subject(world.company.id))

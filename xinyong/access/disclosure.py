@@ -285,6 +285,41 @@ def subject_view(
     )
 
 
+def public_view_until(
+    catalog: Catalog,
+    kind: str,
+    records: Sequence[Record],
+    standing: Sequence[StandingView],
+    upcoming: dt.date | None,
+    today: dt.date,
+) -> dt.date | None:
+    """The first day after ``today`` on which :func:`subject_view` for the public may differ.
+
+    The dates that decide it, as :func:`subject_view` tests them: a record the
+    public may see opens on its window's first day and leaves after its last;
+    a listing in force leaves after its end; a decided one (``upcoming``) starts.
+    Everything else a page shows changes only with an event in the ledger.
+    """
+    days: list[dt.date] = []
+    for record in records:
+        if not _may_show(catalog, kind, record):
+            continue
+        window = _window(catalog, record)
+        if window is None or not window.published or window.starts_on is None:
+            continue  # never shown, whatever the date
+        if window.starts_on > today:
+            days.append(window.starts_on)
+        elif window.last_day is not None and window.last_day >= today:
+            days.append(window.last_day + _DAY)
+    days += [s.ends_on + _DAY for s in standing if s.ends_on is not None and s.ends_on >= today]
+    if upcoming is not None and upcoming > today:
+        days.append(upcoming)
+    return min(days, default=None)
+
+
+_DAY = dt.timedelta(days=1)
+
+
 def _standing_for(
     standing: Sequence[StandingView], audience: str, shown: set[int]
 ) -> tuple[StandingView, ...]:

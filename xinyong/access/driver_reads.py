@@ -55,6 +55,12 @@ _STANDING = (
     "AND (c.starts_on IS NULL OR c.starts_on <= ?) AND (c.ends_on IS NULL OR c.ends_on >= ?) "
     "ORDER BY c.id"
 )
+#: The first day after a given one (``?``, ISO text) on which one of the subject's listing
+#: cases in force starts to take effect: :func:`xinyong.access.standing.next_start`.
+_NEXT_START = (
+    "SELECT min(starts_on) FROM wf_cases "
+    "WHERE subject_id = ? AND kind = 'listing' AND state = 'in_force' AND starts_on > ?"
+)
 #: (entity, code) of each event in (``since``, ``until``], once per pair: the code of
 #: the subject a subject, record, case or statement event is about (a statement is
 #: about a record; NULL for a person), NULL for any other entity. Each lookup is a
@@ -170,3 +176,9 @@ def cases_in_force(driver: sqlite3.Connection, subject_id: int, today: dt.date) 
                 None if ends is None else _date(ends), *rest)
         for cid, target, starts, ends, *rest in driver.execute(_STANDING, (subject_id, day, day))
     ]  # fmt: skip
+
+
+def next_start(driver: sqlite3.Connection, subject_id: int, today: dt.date) -> dt.date | None:
+    """The first day after ``today`` a listing case of the subject comes into effect."""
+    row = driver.execute(_NEXT_START, (subject_id, today.isoformat())).fetchone()
+    return None if row is None or row[0] is None else _date(row[0])

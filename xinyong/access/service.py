@@ -20,7 +20,13 @@ from xinyong.access import accounts, driver_reads, keys, sessions
 from xinyong.access.accounts import Account
 from xinyong.access.actors import Actor, Audience
 from xinyong.access.audit import AuditEntry, AuditLog
-from xinyong.access.disclosure import RecordView, StatementView, SubjectView, subject_view
+from xinyong.access.disclosure import (
+    RecordView,
+    StatementView,
+    SubjectView,
+    public_view_until,
+    subject_view,
+)
 from xinyong.access.errors import AccessError, ForbiddenError, InvalidInputError
 from xinyong.access.policy import Action, Grant, authorise
 from xinyong.access.publicity import FEEDS, latest
@@ -29,6 +35,7 @@ from xinyong.access.standing import (
     StandingView,
     decided_case,
     members_of,
+    next_start,
     standing_from,
     standing_of,
 )
@@ -47,7 +54,7 @@ from xinyong.ledger import (
     reads,
 )
 from xinyong.ledger.engine import is_sqlite, read_transaction
-from xinyong.ledger.tables import chain_head
+from xinyong.ledger.tables import GENESIS_HASH, chain_head, events
 from xinyong.ledger.tables_workflows import wf_statements
 from xinyong.ledger.write_registry import validate_uscc
 from xinyong.workflows import Case, DueProcess
@@ -56,12 +63,17 @@ from xinyong.workflows.events import WorkflowEntity
 
 @dataclass(frozen=True)
 class Snapshot:
-    """A subject, its records and the statements about them, read together."""
+    """A subject, its records and the statements about them, read together.
+
+    ``standing`` holds the listings in force on the day it was read;
+    ``upcoming`` is the first later day one of its decided listings starts.
+    """
 
     subject: Subject
     records: list[Record]
     statements: dict[int, list[StatementView]]
     standing: list[StandingView]
+    upcoming: dt.date | None
 
 
 #: Built once: composing a statement costs more than running it on a subject page.
@@ -215,9 +227,11 @@ class Access:
 
     def _snapshot_in(self, conn: Connection, subject: Subject) -> Snapshot:
         records = reads.records_of(conn, subject.id)
+        today = self.clock.today()
         return Snapshot(
             subject, records, _statements_in(conn, records),
-            standing_of(conn, self.catalog, subject.id, self.clock.today()),
+            standing_of(conn, self.catalog, subject.id, today),
+            next_start(conn, subject.id, today),
         )  # fmt: skip
 
     def snapshot_by_code(self, code: str) -> Snapshot | None:
@@ -244,6 +258,26 @@ class Access:
         finally:
             raw.close()
         return int(row[0]) if row else 0
+
+    def subject_codes(self) -> list[str]:
+        """The code of every organisation, in code order: each has a public page."""
+        with read_transaction(self.engine) as conn:
+            return reads.subject_codes(conn)
+
+    def event_hash(self, seq: int) -> str | None:
+        """The chain hash of event ``seq`` (the genesis hash for 0); ``None`` if there is none.
+
+        A copy of anything derived from the ledger (the shared page store) keeps
+        the hash of the last event it has seen: a ledger restored from a backup,
+        or another ledger, then shows as a different hash at that number.
+        """
+        if seq == 0:
+            return GENESIS_HASH
+        with read_transaction(self.engine) as conn:
+            found: str | None = conn.execute(
+                sa.select(events.c.hash).where(events.c.seq == seq)
+            ).scalar_one_or_none()
+        return found
 
     def changed_subjects(self, since: int, until: int) -> frozenset[str] | None:
         """Codes of the organisations whose pages the events after ``since`` up to ``until`` touch.
@@ -290,9 +324,11 @@ class Access:
                 return version, None
             records = driver_reads.records_of(driver, subject.id)
             statements = driver_reads.statements_of(driver, subject.id) if records else {}
-            cases = driver_reads.cases_in_force(driver, subject.id, self.clock.today())
+            today = self.clock.today()
+            cases = driver_reads.cases_in_force(driver, subject.id, today)
+            upcoming = driver_reads.next_start(driver, subject.id, today)
         standing = standing_from(self.catalog, cases)
-        return version, Snapshot(subject, records, statements, standing)
+        return version, Snapshot(subject, records, statements, standing, upcoming)
 
     def _view(self, snap: Snapshot, audience: str, purpose: str | None) -> SubjectView:
         return subject_view(
@@ -306,6 +342,18 @@ class Access:
         """What anyone may see of ``subject`` today (no audit: nothing non-public is read)."""
         snap = subject if isinstance(subject, Snapshot) else self.snapshot(subject)
         return self._view(snap, "public", None)
+
+    def public_view_until(self, snap: Snapshot, today: dt.date) -> dt.date | None:
+        """The first day after ``today`` on which the public view of ``snap`` may change.
+
+        Nothing is written to the ledger when a publicity window opens or ends or
+        a decided listing starts or ends: the date alone changes the page. A page
+        kept across days (the shared page store) is good until this day, or until
+        the ledger changes; ``None`` means the date alone never changes it.
+        """
+        return public_view_until(
+            self.catalog, snap.subject.kind, snap.records, snap.standing, snap.upcoming, today
+        )
 
     def disclosed_view(
         self, actor: Actor, subject: Subject | Snapshot, purpose: str | None

@@ -192,6 +192,21 @@ def standing_of(
     return standing_from(catalog, conn.execute(_BY_SUBJECT, {"sid": subject_id, "today": today}))
 
 
+def next_start(conn: Connection, subject_id: int, today: dt.date) -> dt.date | None:
+    """The first day after ``today`` one of the subject's listing cases comes into effect.
+
+    A decided listing may start later than the decision; the public page must
+    show it from that day on, with no event on the day to say so.
+    """
+    c = wf_cases.c
+    stmt = sa.select(sa.func.min(c.starts_on)).where(
+        c.subject_id == subject_id, c.kind == "listing", c.state == "in_force",
+        c.starts_on > today,
+    )  # fmt: skip
+    found: dt.date | None = conn.execute(stmt).scalar_one_or_none()
+    return found
+
+
 def standing_from(catalog: Catalog, rows: Iterable[Any]) -> list[StandingView]:
     """Memberships from case rows joined to their proposals (SQLAlchemy's or the driver's)."""
     return [standing_view(catalog, row, json.loads(row.explanation)) for row in rows]

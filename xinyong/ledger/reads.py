@@ -58,6 +58,12 @@ def find_subject(conn: Connection, code: str) -> Subject | None:
     return None if row is None else rows.subject(row)
 
 
+def subject_codes(conn: Connection) -> list[str]:
+    """Every registered code (organisations have one, persons none), in code order."""
+    stmt = sa.select(subjects.c.code).where(subjects.c.code.is_not(None)).order_by(subjects.c.code)
+    return list(conn.execute(stmt).scalars())
+
+
 def find_person(conn: Connection, person_key: str) -> Subject | None:
     """The natural person whose identity number has this keyed hash."""
     row = _one(conn, subjects, subjects.c.person_key == person_key)
