@@ -35,6 +35,15 @@ the workers keep serve the popular subjects, and the rest are built.
 builds its page from the store, the worst case of a portal whose readers never
 ask for the same subject twice.
 
+The shared page store (``XINYONG_PAGE_STORE``, a file beside the store that
+every worker reads, kept across restarts) is what serves the long tail:
+``--page-store built`` runs ``xinyong pages build`` first (its time is
+reported) so that every organisation's page is stored; ``empty`` gives the
+servers a new, empty page file (each page is stored the first time any worker
+builds it); ``off`` turns it off (each worker's memory alone); ``as-is`` (the
+default) uses the store's page file as earlier runs left it. The report gives
+the file's state before the run.
+
 ``--amend-per-second R`` amends R random records a second (in a process of its
 own, through the ledger) during the warm-up and the measured run, as a department
 pushing corrections would: each amendment moves the ledger head, and the cache
@@ -299,6 +308,27 @@ def prepare(args: argparse.Namespace) -> Path:
     return home
 
 
+def page_store(mode: str, env: dict[str, str], scratch: Path) -> dict[str, object]:
+    """Set up the shared page file as ``mode`` asks; its state (and build time) for the report."""
+    if mode == "off":
+        env["XINYONG_PAGE_STORE"] = "off"
+        return {"mode": mode}
+    if mode == "empty":
+        env["XINYONG_PAGE_STORE"] = str(scratch / "pages.sqlite3")
+    xinyong = str(Path(sys.executable).parent / "xinyong")
+    report: dict[str, object] = {"mode": mode}
+    if mode == "built":
+        started = time.perf_counter()
+        out = subprocess.run([xinyong, "pages", "build"], env=env, check=True,
+                             capture_output=True, text=True).stdout  # fmt: skip
+        report["build"] = json.loads(out)
+        report["build_wall_seconds"] = round(time.perf_counter() - started, 1)
+    out = subprocess.run([xinyong, "pages", "status"], env=env, check=True,
+                         capture_output=True, text=True).stdout  # fmt: skip
+    report["before"] = json.loads(out)
+    return report
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--home", help="an existing store's XINYONG_HOME")
@@ -320,6 +350,11 @@ def main() -> None:
         help="public pages each worker keeps (XINYONG_PAGE_CACHE; 0: every request is a miss)",
     )  # fmt: skip
     parser.add_argument(
+        "--page-store", choices=["as-is", "built", "empty", "off"], default="as-is",
+        help="the shared page file: as earlier runs left it, built for every organisation "
+        "first, new and empty, or turned off",
+    )  # fmt: skip
+    parser.add_argument(
         "--amend-per-second", type=float, default=0.0,
         help="amend this many random records a second while the subject JSON is measured "
         "(warm-up included): the store is changed, so use a copy",
@@ -334,6 +369,8 @@ def main() -> None:
     env = {**os.environ, "XINYONG_HOME": str(home), "XINYONG_SEARCH_PER_MINUTE": "100000000"}
     if args.page_cache is not None:
         env["XINYONG_PAGE_CACHE"] = str(args.page_cache)
+    scratch = Path(tempfile.mkdtemp(prefix="xinyong-bench-pages-"))
+    pages = page_store(args.page_store, env, scratch)
     bin_dir = Path(sys.executable).parent
     ours, theirs = free_port(), free_port()
     ours_cmd = [str(bin_dir / "xinyong"), "serve", "--port", str(ours),
@@ -371,6 +408,7 @@ def main() -> None:
         for proc in servers:
             proc.terminate()
             proc.wait(10)
+        shutil.rmtree(scratch, ignore_errors=True)
     report = {
         "store": str(db),
         "workers": args.workers,
@@ -382,6 +420,7 @@ def main() -> None:
         "subjects": args.subjects,
         "zipf": args.zipf,
         "distinct_subjects_requested": len(set(picked)),
+        "page_store": pages,
         "subject_json": xinyong,
         "datasette_records_json": datasette,
         "ratio_rps": xinyong["rps"] / datasette["rps"],

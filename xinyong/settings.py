@@ -142,6 +142,14 @@ class Settings:
             _non_negative,
         ),
     )
+    page_store: str | None = field(
+        default=None,
+        metadata=_about(
+            "File of public subject pages shared by the server processes and kept across "
+            "restarts (`xinyong pages build` fills it). Empty means <home>/pages.sqlite3; "
+            "'off' keeps none.",
+        ),
+    )
     session_hours: int = field(
         default=8, metadata=_about("Hours a portal sign-in stays valid.", _positive)
     )
@@ -255,6 +263,15 @@ class Settings:
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.home / 'xinyong.sqlite3').resolve()}"
+
+    @property
+    def page_store_path(self) -> Path | None:
+        """The shared page file, or ``None`` when it is turned off."""
+        if self.page_store is None:
+            return self.home / "pages.sqlite3"
+        if self.page_store.strip().lower() == "off":
+            return None
+        return Path(self.page_store).expanduser()
 
     @property
     def calendar_dir(self) -> Path:

@@ -4,6 +4,8 @@ Each test reads the page first (so it is cached), changes what it shows through
 the ordinary doors (a new record, an objection, a listing decided, the date
 moving on), and reads again: the new state must be there at once, with a new ETag.
 A change about one subject must leave the kept pages of the others in the cache.
+Every test runs with the worker's memory alone and with the shared page store
+behind it (``tests/web/test_web_page_store.py`` has that store's own tests).
 """
 
 from __future__ import annotations
@@ -23,9 +25,16 @@ from xinyong.web import pages
 from xinyong.web.pages import PublicSubjectPages
 
 
+@pytest.fixture(params=["memory", "shared"])
+def mode(request: pytest.FixtureRequest) -> str:
+    """Pages kept in the worker's memory alone, or also in the shared page store."""
+    kind: str = request.param
+    return kind
+
+
 @pytest.fixture
-def web(store: Store) -> tuple[TestClient, World]:
-    return client_for(store)
+def web(store: Store, mode: str) -> tuple[TestClient, World]:
+    return client_for(store, page_store="off" if mode == "memory" else None)
 
 
 def _read(client: TestClient, world: World, path: str = "/api/v1/subjects/{}") -> Any:
@@ -316,8 +325,9 @@ def test_batches_and_records_about_persons_drop_no_page(
 
 
 def test_a_long_stretch_of_the_ledger_drops_every_page_unread(
-    web: tuple[TestClient, World], built: list[str], monkeypatch: pytest.MonkeyPatch
+    web: tuple[TestClient, World], built: list[str], monkeypatch: pytest.MonkeyPatch, mode: str
 ) -> None:
+    """In memory; the shared store reads a long stretch a piece at a time instead."""
     client, world = web
     access = _pages(client).access
     read = access.changed_subjects
@@ -331,25 +341,32 @@ def test_a_long_stretch_of_the_ledger_drops_every_page_unread(
     monkeypatch.setattr(pages, "MAX_DELTA", 1)
     _read_both(client, world)
     built.clear()
-    _rename(world)  # one event: read
+    _rename(world)  # one event: read (by the shared store too)
     _read_both(client, world)
-    assert (built, stretches) == ([world.company.code], [1])
+    shared = mode == "shared"
+    assert (built, stretches) == ([world.company.code], [1, 1] if shared else [1])
     built.clear()
+    stretches.clear()
     _rename(world)
-    _rename(world)  # two events: more than MAX_DELTA, so not read
+    _rename(world)  # two events: more than MAX_DELTA, so not read into memory
     _read_both(client, world)
-    assert (built, stretches) == ([world.company.code, world.other.code], [1])
+    if shared:  # the store reads them one at a time and still holds the other page
+        assert (built, stretches) == ([world.company.code], [1, 1])
+    else:
+        assert (built, stretches) == ([world.company.code, world.other.code], [])
 
 
-def test_a_new_day_drops_every_page(
-    web: tuple[TestClient, World], built: list[str], clock: ManualClock
+def test_a_new_day_drops_every_page_in_memory(
+    web: tuple[TestClient, World], built: list[str], clock: ManualClock, mode: str
 ) -> None:
+    """The shared store keeps a page until the first day the date changes it."""
     client, world = web
     _read_both(client, world)
     built.clear()
     clock.travel(clock.today() + dt.timedelta(days=1))
     _read_both(client, world)
-    assert built == [world.company.code, world.other.code]
+    assert built == ([] if mode == "shared" else [world.company.code, world.other.code])
+    assert len(_pages(client)) == 2
 
 
 def test_a_page_read_before_a_change_it_missed_is_not_kept(

@@ -14,7 +14,7 @@ import sys
 import typer
 
 from xinyong import __version__
-from xinyong.cli import catalog, demo, ids, ingest, ledger, rules, serve, synth, workflows
+from xinyong.cli import catalog, demo, ids, ingest, ledger, pages, rules, serve, synth, workflows
 from xinyong.settings import describe
 
 app = typer.Typer(
@@ -26,6 +26,7 @@ app = typer.Typer(
 )
 app.add_typer(ids.app, name="id")
 app.add_typer(catalog.app, name="catalog")
+app.add_typer(pages.app, name="pages")
 ledger.register(app)
 synth.register(app)
 demo.register(app)

@@ -17,6 +17,7 @@ from xinyong.clock import Clock
 from xinyong.ledger import Store, open_store
 from xinyong.settings import Settings
 from xinyong.web import errors
+from xinyong.web.page_store import PageStore
 from xinyong.web.pages import PublicSubjectPages
 from xinyong.web.routers import account, api, deliveries, portal, standing
 from xinyong.web.security import RateLimiter, SecurityHeaders
@@ -65,6 +66,8 @@ def create_app(
         # times per page, which cost about an eighth of a page not in the cache.
         gc.set_threshold(GC_THRESHOLD, *gc.get_threshold()[1:])
         yield
+        if page_store is not None:
+            page_store.close()
         if owned:
             the_store.close()
 
@@ -77,6 +80,8 @@ def create_app(
         lifespan=lifespan,
     )
     access = Access(the_store, the_catalog)
+    store_path = settings.page_store_path
+    page_store = None if store_path is None else PageStore(store_path, access)
     app.state.web = WebState(
         settings=settings,
         store=the_store,
@@ -84,7 +89,7 @@ def create_app(
         access=access,
         search_limit=RateLimiter(settings.search_per_minute),
         sign_in_limit=RateLimiter(settings.sign_in_per_minute),
-        public_pages=PublicSubjectPages(access, settings.page_cache),
+        public_pages=PublicSubjectPages(access, settings.page_cache, page_store),
     )
     errors.install(app)
     app.include_router(api.router)

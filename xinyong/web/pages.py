@@ -1,4 +1,4 @@
-"""A per-worker cache of public subject JSON, kept current by the ledger and the date.
+"""Public subject JSON kept in each worker's memory, with the shared page store behind it.
 
 The public view of a subject is the same for every anonymous caller and
 changes only when the ledger does or when the date does (publicity windows and
@@ -35,6 +35,12 @@ second while the store is in the OS cache), but a read that must wait for the
 disk then holds up every connection of the worker: on a million-organisation
 store larger than the cache that tripled the p99, so reads stay off the loop.
 
+A page the worker does not keep is looked up in the shared page store
+(:mod:`xinyong.web.page_store`, a file every worker reads and that outlives
+them) before it is built, and a page built is stored there for the others.
+That store follows the ledger the same way, once for all workers; its page is
+kept in memory only if it is correct at the memory's generation too.
+
 Only the public view is cached, and only its body and ETag: headers that
 depend on the caller (``Cache-Control`` for a signed-in reader) are set per
 request, and reads by agencies or with a declared purpose never come here, so
@@ -46,6 +52,8 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import logging
+import sqlite3
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -55,7 +63,10 @@ import anyio.to_thread
 
 from xinyong.access import Access
 from xinyong.web import shape
+from xinyong.web.page_store import Built, PageStore
 from xinyong.web.render import etag_of, json_bytes
+
+log = logging.getLogger(__name__)
 
 #: Pages kept per worker: some 190 MB at the 23 KiB of a typical organisation with ten
 #: records (most have fewer).
@@ -74,6 +85,21 @@ MAX_DELTA = 20_000
 Generation = tuple[int, dt.date]
 
 
+def fresh(access: Access, code: str) -> Built | None:
+    """Read and shape the public page of ``code`` now, with how long the date leaves it be.
+
+    ``None`` if no organisation has the code; a malformed one raises
+    :class:`~xinyong.access.InvalidInputError`.
+    """
+    today = access.clock.today()
+    version, snap = access.versioned_snapshot(code)
+    if snap is None:
+        return None
+    body = json_bytes(shape.subject(access.public_view(snap)))
+    until = access.public_view_until(snap, today)
+    return Built(code, body, etag_of(body), version, today, until)
+
+
 @dataclass(frozen=True)
 class Page:
     """A response body and its ETag."""
@@ -85,9 +111,12 @@ class Page:
 class PublicSubjectPages:
     """Public subject JSON by code, all current for one (ledger version, date) generation."""
 
-    def __init__(self, access: Access, size: int = DEFAULT_SIZE) -> None:
+    def __init__(
+        self, access: Access, size: int = DEFAULT_SIZE, store: PageStore | None = None
+    ) -> None:
         self.access = access
         self.size = size
+        self.store = store
         self._pages: OrderedDict[str, Page] = OrderedDict()
         self._generation: Generation | None = None
         self._lock = threading.Lock()
@@ -154,22 +183,64 @@ class PublicSubjectPages:
         return self.access.changed_subjects(at[0], now[0])
 
     def build(self, code: str) -> Page | None:
-        """Read and shape the page of ``code``; kept if read at the kept pages' generation."""
+        """The page of ``code`` from the shared store, or read and shaped (and stored).
+
+        Kept in memory if it is correct at the generation the kept pages are
+        current for: only then do the changes the next requests catch up on
+        start where it was read.
+        """
         today = self.access.clock.today()
-        version, snap = self.access.versioned_snapshot(code)
-        if snap is None:
+        if self.store is not None:
+            try:
+                page = self._stored(code, today)
+            except sqlite3.Error as exc:  # a cache: a failure costs a build, never a page
+                log.warning("page store: %s", exc)
+                page = None
+            if page is not None:
+                return page
+        built = fresh(self.access, code)
+        if built is None:
             return None
-        body = json_bytes(shape.subject(self.access.public_view(snap)))
-        page = Page(body, etag_of(body))
-        # Kept only if read at exactly the generation the kept pages are current for:
-        # only then do the changes the next requests catch up on start where it was read.
-        if self.size and self.access.clock.today() == today:
-            with self._lock:
-                if self._generation == (version, today):
-                    self._pages[code] = page
-                    if len(self._pages) > self.size:
-                        self._pages.popitem(last=False)
+        page = Page(built.body, built.etag)
+        if built.day != today or self.access.clock.today() != today:
+            return page  # read across midnight: serve it, keep it nowhere
+        self._keep(code, page, built.seq, built.seq, today)
+        if self.store is not None:
+            try:
+                self.store.put(built)
+            except sqlite3.Error as exc:
+                log.warning("page store: %s", exc)
         return page
+
+    def _stored(self, code: str, today: dt.date) -> Page | None:
+        """The stored page of ``code`` if it is current, catching the store up first."""
+        assert self.store is not None
+        version = self.access.ledger_version()
+        found = self.store.lookup(code, today)
+        if found.seq < version:
+            self.store.catch_up(version, MAX_DELTA)
+            found = self.store.lookup(code, today)
+        stored = found.page
+        if stored is None or found.seq < version:
+            return None
+        page = Page(stored.body, stored.etag)
+        self._keep(code, page, stored.read_at, stored.good_through, today)
+        return page
+
+    def _keep(self, code: str, page: Page, since: int, through: int, today: dt.date) -> None:
+        """Keep ``page`` in memory if it is correct at the kept pages' generation.
+
+        ``page`` is what a read at any ledger version from ``since`` to ``through``
+        on ``today`` gives.
+        """
+        if not self.size:
+            return
+        with self._lock:
+            at = self._generation
+            if at is not None and at[1] == today and since <= at[0] <= through:
+                self._pages[code] = page
+                if len(self._pages) > self.size:
+                    self._pages.popitem(last=False)
 
     def __len__(self) -> int:
         return len(self._pages)
