@@ -17,7 +17,7 @@ from xinyong.clock import Clock
 from xinyong.ledger import Store, open_store
 from xinyong.settings import Settings
 from xinyong.web import errors
-from xinyong.web.page_store import PageStore
+from xinyong.web.page_store import SERVING_WAIT_MS, PageStore
 from xinyong.web.pages import PublicSubjectPages
 from xinyong.web.routers import account, api, deliveries, portal, standing
 from xinyong.web.security import RateLimiter, SecurityHeaders
@@ -81,7 +81,9 @@ def create_app(
     )
     access = Access(the_store, the_catalog)
     store_path = settings.page_store_path
-    page_store = None if store_path is None else PageStore(store_path, access)
+    page_store = (
+        None if store_path is None else PageStore(store_path, access, wait_ms=SERVING_WAIT_MS)
+    )
     app.state.web = WebState(
         settings=settings,
         store=the_store,

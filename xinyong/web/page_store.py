@@ -63,8 +63,11 @@ FORMAT = 1
 #: zlib level: 1 compresses a page's JSON some sevenfold at a fraction of a build's cost.
 LEVEL = 1
 
-#: How long a writer waits for another's transaction (catch-ups are short).
+#: How long a writer waits for another's transaction (catch-ups are short): a bulk
+#: build waits; a server process that finds the file busy builds or serves its page
+#: without it rather than hold a request up (:data:`SERVING_WAIT_MS`).
 BUSY_MS = 5000
+SERVING_WAIT_MS = 20
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS state (
@@ -143,9 +146,10 @@ def fingerprint(access: Access) -> str:
 class PageStore:
     """The shared page file of one store; safe to use from several threads and processes."""
 
-    def __init__(self, path: Path, access: Access) -> None:
+    def __init__(self, path: Path, access: Access, *, wait_ms: int = BUSY_MS) -> None:
         self.path = path
         self.access = access
+        self.wait_ms = wait_ms
         self._local = threading.local()
         self._connections: list[sqlite3.Connection] = []
         self._guard = threading.Lock()
@@ -169,7 +173,7 @@ class PageStore:
         if db is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-            db.execute(f"PRAGMA busy_timeout = {BUSY_MS}")
+            db.execute(f"PRAGMA busy_timeout = {int(self.wait_ms)}")
             db.execute("PRAGMA journal_mode = WAL")
             db.execute("PRAGMA synchronous = NORMAL")
             self._local.db = db
@@ -201,6 +205,13 @@ class PageStore:
     def _prepare(self) -> None:
         """Create the file if new; a new epoch if the catalog, release or ledger differ."""
         db = self._db()
+        db.execute(f"PRAGMA busy_timeout = {BUSY_MS}")  # workers start together: wait
+        try:
+            self._open_state(db)
+        finally:
+            db.execute(f"PRAGMA busy_timeout = {int(self.wait_ms)}")
+
+    def _open_state(self, db: sqlite3.Connection) -> None:
         db.executescript(_SCHEMA)
         wanted_print = fingerprint(self.access)
         head = self.access.ledger_version()

@@ -216,14 +216,14 @@ class PublicSubjectPages:
             try:
                 self.store.put(built)
             except sqlite3.Error as exc:
-                log.warning("page store: %s", exc)
+                log.info("page store: %s", exc)
         return page
 
     def _stored_safe(self, code: str, today: dt.date, *, catch_up: bool = True) -> Page | None:
         try:
             return self._stored(code, today, catch_up)
         except sqlite3.Error as exc:  # a cache: a failure costs a build, never a page
-            log.warning("page store: %s", exc)
+            log.info("page store: %s", exc)
             return None
 
     def _stored(self, code: str, today: dt.date, catch_up: bool) -> Page | None:
