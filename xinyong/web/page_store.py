@@ -109,17 +109,19 @@ _COUNT_CURRENT = (
 
 @dataclass(frozen=True)
 class Stored:
-    """A stored page: its body and ETag, and the ledger versions it is correct at."""
+    """A stored page: its body and ETag, and the ledger version it was read at."""
 
     body: bytes
     etag: str
     read_at: int
-    good_through: int
 
 
 @dataclass(frozen=True)
 class Lookup:
-    """What the store says about one code: how current it is, and the page if it has one."""
+    """What the store says about one code: how current it is, and the page if it has one.
+
+    The page is correct at every ledger version from its ``read_at`` to ``seq``.
+    """
 
     seq: int
     page: Stored | None
@@ -269,7 +271,7 @@ class PageStore:
         seq, read_at, etag, body = self._db().execute(_LOOKUP, (code, day, day)).fetchone()
         if body is None:
             return Lookup(seq, None)
-        return Lookup(seq, Stored(zlib.decompress(body), etag, read_at, seq))
+        return Lookup(seq, Stored(zlib.decompress(body), etag, read_at))
 
     def put(self, page: Built) -> bool:
         """Store one page if it was read at the store's version or later; whether it was."""

@@ -140,11 +140,13 @@ class PublicSubjectPages:
         page = self.cached(code)
         if page is not None:
             return page
-        if self.store is not None:
-            page = self._stored_safe(code, self.access.clock.today(), catch_up=False)
+        look = self.store is not None
+        if look:
+            page, settled = self._stored_safe(code, self.access.clock.today(), catch_up=False)
             if page is not None:
                 return page
-        return await anyio.to_thread.run_sync(self.build, code, limiter=self._builder())
+            look = not settled  # the store was behind: catch it up in the thread
+        return await anyio.to_thread.run_sync(self.build, code, look, limiter=self._builder())
 
     def _builder(self) -> anyio.CapacityLimiter:
         # A limiter belongs to one event loop; tests run several loops in turn.
@@ -193,16 +195,16 @@ class PublicSubjectPages:
             return None
         return self.access.changed_subjects(at[0], now[0])
 
-    def build(self, code: str) -> Page | None:
-        """The page of ``code`` from the shared store, or read and shaped (and stored).
+    def build(self, code: str, look: bool = True) -> Page | None:
+        """The page of ``code``: from the shared store if ``look``, else read, shaped, stored.
 
         Kept in memory if it is correct at the generation the kept pages are
         current for: only then do the changes the next requests catch up on
         start where it was read.
         """
         today = self.access.clock.today()
-        if self.store is not None:
-            page = self._stored_safe(code, today)
+        if self.store is not None and look:
+            page = self._stored_safe(code, today, catch_up=True)[0]
             if page is not None:
                 return page
         built = fresh(self.access, code)
@@ -219,15 +221,21 @@ class PublicSubjectPages:
                 log.info("page store: %s", exc)
         return page
 
-    def _stored_safe(self, code: str, today: dt.date, *, catch_up: bool = True) -> Page | None:
+    def _stored_safe(
+        self, code: str, today: dt.date, *, catch_up: bool
+    ) -> tuple[Page | None, bool]:
         try:
             return self._stored(code, today, catch_up)
         except sqlite3.Error as exc:  # a cache: a failure costs a build, never a page
             log.info("page store: %s", exc)
-            return None
+            return None, True
 
-    def _stored(self, code: str, today: dt.date, catch_up: bool) -> Page | None:
-        """The stored page of ``code`` if it is current (catching the store up if asked)."""
+    def _stored(self, code: str, today: dt.date, catch_up: bool) -> tuple[Page | None, bool]:
+        """The stored page of ``code`` if it is current (catching the store up if asked).
+
+        Also whether the answer is settled: false when the store was behind the
+        ledger and not caught up, so a look after a catch-up may still find it.
+        """
         assert self.store is not None
         version = self.access.ledger_version()
         found = self.store.lookup(code, today)
@@ -235,11 +243,13 @@ class PublicSubjectPages:
             self.store.catch_up(version, MAX_DELTA)
             found = self.store.lookup(code, today)
         stored = found.page
-        if stored is None or found.seq < version:
-            return None
+        if found.seq < version:
+            return None, False
+        if stored is None:
+            return None, True
         page = Page(stored.body, stored.etag)
-        self._keep(code, page, stored.read_at, stored.good_through, today)
-        return page
+        self._keep(code, page, stored.read_at, found.seq, today)
+        return page, True
 
     def _keep(self, code: str, page: Page, since: int, through: int, today: dt.date) -> None:
         """Keep ``page`` in memory if it is correct at the kept pages' generation.
