@@ -264,6 +264,11 @@ class Access:
         with read_transaction(self.engine) as conn:
             return reads.subject_codes(conn)
 
+    def organisation_count(self) -> int:
+        """How many organisations there are (each has a public page)."""
+        with read_transaction(self.engine) as conn:
+            return reads.count_subject_codes(conn)
+
     def event_hash(self, seq: int) -> str | None:
         """The chain hash of event ``seq`` (the genesis hash for 0); ``None`` if there is none.
 

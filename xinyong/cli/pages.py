@@ -99,7 +99,7 @@ def status() -> None:
         finally:
             store.close()
         out["ledger_seq"] = access.ledger_version()
-        out["organisations"] = len(access.subject_codes())
+        out["organisations"] = access.organisation_count()
         out["path"] = str(path)
         out["bytes"] = path.stat().st_size
     typer.echo(json.dumps(out))

@@ -64,6 +64,12 @@ def subject_codes(conn: Connection) -> list[str]:
     return list(conn.execute(stmt).scalars())
 
 
+def count_subject_codes(conn: Connection) -> int:
+    """How many subjects have a code (every organisation), without reading them."""
+    stmt = sa.select(sa.func.count()).select_from(subjects).where(subjects.c.code.is_not(None))
+    return int(conn.execute(stmt).scalar_one())
+
+
 def find_person(conn: Connection, person_key: str) -> Subject | None:
     """The natural person whose identity number has this keyed hash."""
     row = _one(conn, subjects, subjects.c.person_key == person_key)
