@@ -26,6 +26,7 @@ from web_helpers import TestClient, World, list_in_force, populate
 from xinyong.cli.main import app as cli
 from xinyong.ledger import Store
 from xinyong.web import create_app, page_store
+from xinyong.web import pages as pages_module
 from xinyong.web.page_build import build_pages
 from xinyong.web.page_store import Built, PageStore
 from xinyong.web.pages import MAX_DELTA, fresh
@@ -38,7 +39,8 @@ class Worker:
         app = create_app(store.settings, store=store, catalog=world.access.catalog)
         self.client = TestClient(app, base_url="http://testserver")
         self.built: list[str] = []
-        access = app.state.web.public_pages.access
+        self.pages = app.state.web.public_pages
+        access = self.pages.access
         read = access.versioned_snapshot
 
         def spy(code: str) -> Any:
@@ -108,6 +110,55 @@ def test_a_change_to_a_source_makes_every_stored_page_stale(
     b.page(world.company.code)
     b.page(world.other.code)
     assert b.built == [world.company.code, world.other.code]
+
+
+def _count_catch_ups(worker: Worker, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The ledger versions ``worker`` asks the page store to catch up to."""
+    calls: list[int] = []
+    pages = worker.pages.store
+    catch_up = pages.catch_up
+
+    def spy(target: int, max_delta: int) -> int:
+        calls.append(target)
+        return catch_up(target, max_delta)
+
+    monkeypatch.setattr(pages, "catch_up", spy)
+    return calls
+
+
+def test_a_store_behind_the_ledger_serves_the_pages_no_later_change_touched(
+    workers: tuple[Worker, Worker], world: World, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    a, b = workers
+    a.page(world.company.code)
+    other = a.page(world.other.code).content
+    b.page(world.company.code)  # b now follows the ledger from the store's version
+    behind = _open(store, world).seq()
+    store.amend_subject(world.company.id, name="北京拓康集团有限公司", reason="更名")
+    catch_ups = _count_catch_ups(b, monkeypatch)
+    assert b.page(world.other.code).content == other
+    assert (b.built, catch_ups) == ([], [])  # served at once, the store left behind
+    assert _open(store, world).seq() == behind
+    assert b.page(world.company.code).json()["name"] == "北京拓康集团有限公司"
+    assert b.built == [world.company.code]  # its stored page was stale: caught up, built
+    assert catch_ups == [world.access.ledger_version()]
+
+
+def test_a_store_further_behind_than_a_worker_remembers_is_caught_up_first(
+    workers: tuple[Worker, Worker], world: World, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    a, b = workers
+    a.page(world.company.code)
+    other = a.page(world.other.code).content
+    b.page(world.company.code)
+    monkeypatch.setattr(pages_module, "HISTORY", 1)
+    for name in ("北京拓康集团有限公司", "北京拓康控股有限公司"):
+        store.amend_subject(world.company.id, name=name, reason="更名")
+        assert b.pages.cached(world.company.code) is None  # b's memory follows each change
+    catch_ups = _count_catch_ups(b, monkeypatch)
+    assert b.page(world.other.code).content == other
+    assert catch_ups == [world.access.ledger_version()]  # b forgot the first change
+    assert b.built == []
 
 
 def test_a_long_stretch_is_read_a_piece_at_a_time(
