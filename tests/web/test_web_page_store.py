@@ -126,19 +126,33 @@ def _count_catch_ups(worker: Worker, monkeypatch: pytest.MonkeyPatch) -> list[in
     return calls
 
 
+def _stored_by_a_followed_by_b(a: Worker, b: Worker, world: World) -> bytes:
+    """Both pages stored by ``a``; ``b`` follows the ledger from there. ``other``'s page."""
+    a.page(world.company.code)
+    other: bytes = a.page(world.other.code).content
+    b.page(world.company.code)
+    return other
+
+
+def _store_seq(store: Store, world: World) -> int:
+    pages = _open(store, world)
+    try:
+        return pages.seq()
+    finally:
+        pages.close()
+
+
 def test_a_store_behind_the_ledger_serves_the_pages_no_later_change_touched(
     workers: tuple[Worker, Worker], world: World, store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     a, b = workers
-    a.page(world.company.code)
-    other = a.page(world.other.code).content
-    b.page(world.company.code)  # b now follows the ledger from the store's version
-    behind = _open(store, world).seq()
+    other = _stored_by_a_followed_by_b(a, b, world)
+    behind = _store_seq(store, world)
     store.amend_subject(world.company.id, name="北京拓康集团有限公司", reason="更名")
     catch_ups = _count_catch_ups(b, monkeypatch)
     assert b.page(world.other.code).content == other
     assert (b.built, catch_ups) == ([], [])  # served at once, the store left behind
-    assert _open(store, world).seq() == behind
+    assert _store_seq(store, world) == behind
     assert b.page(world.company.code).json()["name"] == "北京拓康集团有限公司"
     assert b.built == [world.company.code]  # its stored page was stale: caught up, built
     assert catch_ups == [world.access.ledger_version()]
@@ -148,9 +162,7 @@ def test_a_store_further_behind_than_a_worker_remembers_is_caught_up_first(
     workers: tuple[Worker, Worker], world: World, store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     a, b = workers
-    a.page(world.company.code)
-    other = a.page(world.other.code).content
-    b.page(world.company.code)
+    other = _stored_by_a_followed_by_b(a, b, world)
     monkeypatch.setattr(pages_module, "HISTORY", 1)
     for name in ("北京拓康集团有限公司", "北京拓康控股有限公司"):
         store.amend_subject(world.company.id, name=name, reason="更名")
