@@ -103,7 +103,7 @@ MAX_DELTA = 20_000
 Generation = tuple[int, dt.date]
 
 #: Catch-ups a worker remembers the changed pages of, and at most how many codes in all
-#: (some 3 MB), to serve pages from a store that is behind the ledger.
+#: (a few MB), to serve pages from a store that is behind the ledger.
 HISTORY = 1024
 HISTORY_CODES = 20_000
 
@@ -297,14 +297,14 @@ class PublicSubjectPages:
             self.store.catch_up(version, MAX_DELTA)
             found = self.store.lookup(code, today)
         stored = found.page
-        through: int | None = found.seq
-        if found.seq < version:
-            if stored is not None:
-                through = self._unchanged_through(code, found.seq, today)
-            if stored is None or through is None:
-                return None, False
-        if stored is None or through is None:
-            return None, True
+        if stored is None:
+            return None, found.seq >= version
+        if found.seq >= version:
+            through: int | None = found.seq
+        else:
+            through = self._unchanged_through(code, found.seq, today)
+        if through is None:
+            return None, False
         page = Page(stored.body, stored.etag)
         self._keep(code, page, stored.read_at, through, today)
         return page, True
