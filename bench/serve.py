@@ -183,13 +183,12 @@ def load(port: int, paths: list[str], seconds: float) -> dict[str, Any]:
     """Drive ``paths`` round-robin with 64 connections for ``seconds`` (own process)."""
     code = (
         "import asyncio, json, sys; sys.path.insert(0, sys.argv[1]); import serve; "
-        "print(json.dumps(asyncio.run(serve._load(int(sys.argv[2]), json.loads(sys.argv[3]), "
-        "float(sys.argv[4])))))"
+        "print(json.dumps(asyncio.run(serve._load(int(sys.argv[2]), json.load(sys.stdin), "
+        "float(sys.argv[3])))))"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code, str(Path(__file__).parent), str(port), json.dumps(paths),
-         str(seconds)],
-        capture_output=True, text=True,
+    out = subprocess.run(  # the paths on stdin: a million of them exceed any command line
+        [sys.executable, "-c", code, str(Path(__file__).parent), str(port), str(seconds)],
+        input=json.dumps(paths), capture_output=True, text=True,
     )  # fmt: skip
     if out.returncode:
         raise RuntimeError(f"load generator failed: {out.stderr[-2000:]}")
