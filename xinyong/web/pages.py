@@ -158,12 +158,13 @@ class PublicSubjectPages:
         two let one read from disk while the other shapes; the event loop keeps
         answering kept pages in between.
         """
-        page = self.cached(code)
+        now = (self.access.ledger_version(), self.access.clock.today())
+        page = self.cached(code, now)
         if page is not None:
             return page
         look = self.store is not None
-        if look:
-            page, settled = self._stored_safe(code, self.access.clock.today(), catch_up=False)
+        if look:  # the ledger version the memory was caught up to, not read again
+            page, settled = self._stored_safe(code, now, catch_up=False)
             if page is not None:
                 return page
             look = not settled  # the store was behind: catch it up in the thread
@@ -186,9 +187,10 @@ class PublicSubjectPages:
         page = self.cached(code)
         return page if page is not None else self.build(code)
 
-    def cached(self, code: str) -> Page | None:
-        """The kept page of ``code`` if it is still current."""
-        now = (self.access.ledger_version(), self.access.clock.today())
+    def cached(self, code: str, now: Generation | None = None) -> Page | None:
+        """The kept page of ``code`` if it is still current (at ``now``, read if not given)."""
+        if now is None:
+            now = (self.access.ledger_version(), self.access.clock.today())
         with self._lock:
             self._catch_up(now)
             page = self._pages.get(code)
@@ -258,7 +260,8 @@ class PublicSubjectPages:
         """
         today = self.access.clock.today()
         if self.store is not None and look:
-            page = self._stored_safe(code, today, catch_up=True)[0]
+            now = (self.access.ledger_version(), today)
+            page = self._stored_safe(code, now, catch_up=True)[0]
             if page is not None:
                 return page
         built = fresh(self.access, code)
@@ -276,22 +279,22 @@ class PublicSubjectPages:
         return page
 
     def _stored_safe(
-        self, code: str, today: dt.date, *, catch_up: bool
+        self, code: str, now: Generation, *, catch_up: bool
     ) -> tuple[Page | None, bool]:
         try:
-            return self._stored(code, today, catch_up)
+            return self._stored(code, now, catch_up)
         except sqlite3.Error as exc:  # a cache: a failure costs a build, never a page
             log.info("page store: %s", exc)
             return None, True
 
-    def _stored(self, code: str, today: dt.date, catch_up: bool) -> tuple[Page | None, bool]:
-        """The stored page of ``code`` if it is current (catching the store up if asked).
+    def _stored(self, code: str, now: Generation, catch_up: bool) -> tuple[Page | None, bool]:
+        """The stored page of ``code`` if it is current at ``now`` (catching the store up if asked).
 
         Also whether the answer is settled: false when the store was behind the
         ledger and not caught up, so a look after a catch-up may still find it.
         """
         assert self.store is not None
-        version = self.access.ledger_version()
+        version, today = now
         found = self.store.lookup(code, today)
         if found.seq < version and catch_up:
             self.store.catch_up(version, MAX_DELTA)
