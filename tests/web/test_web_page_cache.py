@@ -98,6 +98,21 @@ def test_a_new_record_shows_at_once(web: tuple[TestClient, World]) -> None:
     assert stale.status_code == 200
 
 
+@pytest.mark.parametrize("spelling", [str.lower, lambda code: f" {code[:8]} {code[8:]}"])
+def test_a_change_shows_at_once_however_the_code_is_spelt(
+    web: tuple[TestClient, World], spelling: Callable[[str], str]
+) -> None:
+    # Lower case, spaces and full-width forms name the same organisation; a page kept
+    # under such a spelling must be dropped with the organisation's other pages.
+    client, world = web
+    assert world.company.code is not None
+    path = "/api/v1/subjects/" + spelling(world.company.code).replace(" ", "%20")
+    before = _read(client, world, path)
+    assert before.content == _read(client, world).content
+    added = _assert_another(world)
+    assert _ids(_read(client, world, path)) == [*_ids(before), added.id]
+
+
 def test_an_objection_marks_the_record_under_verification_at_once(
     web: tuple[TestClient, World],
 ) -> None:

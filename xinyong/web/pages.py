@@ -80,6 +80,7 @@ import anyio
 import anyio.to_thread
 
 from xinyong.access import Access
+from xinyong.ids import uscc
 from xinyong.web import shape
 from xinyong.web.page_store import Built, PageStore
 from xinyong.web.render import etag_of, json_bytes
@@ -158,8 +159,9 @@ class PublicSubjectPages:
         two let one read from disk while the other shapes; the event loop keeps
         answering kept pages in between.
         """
+        code = uscc.compact(code)
         now = (self.access.ledger_version(), self.access.clock.today())
-        page = self.cached(code, now)
+        page = self._cached(code, now)
         if page is not None:
             return page
         look = self.store is not None
@@ -184,13 +186,21 @@ class PublicSubjectPages:
         uncached read does. Unknown codes are not remembered (they would let
         anyone fill the cache with misses).
         """
+        code = uscc.compact(code)
         page = self.cached(code)
         return page if page is not None else self.build(code)
 
-    def cached(self, code: str, now: Generation | None = None) -> Page | None:
-        """The kept page of ``code`` if it is still current (at ``now``, read if not given)."""
-        if now is None:
-            now = (self.access.ledger_version(), self.access.clock.today())
+    def cached(self, code: str) -> Page | None:
+        """The kept page of ``code`` if it is still current.
+
+        Pages are kept under the code's compact form (upper case, no spaces,
+        half-width), the form the ledger's changes name: a page kept under
+        another spelling would outlive the changes to its organisation.
+        """
+        now = (self.access.ledger_version(), self.access.clock.today())
+        return self._cached(uscc.compact(code), now)
+
+    def _cached(self, code: str, now: Generation) -> Page | None:
         with self._lock:
             self._catch_up(now)
             page = self._pages.get(code)
@@ -252,7 +262,7 @@ class PublicSubjectPages:
         return self.access.changed_subjects(at[0], now[0])
 
     def build(self, code: str, look: bool = True) -> Page | None:
-        """The page of ``code``: from the shared store if ``look``, else read, shaped, stored.
+        """The page of (compact) ``code``: from the shared store if ``look``, else built and stored.
 
         Kept in memory if it is correct at the generation the kept pages are
         current for: only then do the changes the next requests catch up on
