@@ -89,7 +89,6 @@ _STATEMENTS = (
 #: records and their dispute mark, statements, cases in force) appends an event and
 #: moves this number in the same transaction, so it versions every page.
 _HEAD = sa.select(chain_head.c.last_seq).where(chain_head.c.id == 1)
-_HEAD_SQL = "SELECT last_seq FROM chain_head WHERE id = 1"
 _CHANGED_SUBJECTS = sa.text(driver_reads.CHANGED_SUBJECTS)
 #: Entities whose events :data:`~.driver_reads.CHANGED_SUBJECTS` traces to one subject.
 _TRACED = frozenset(
@@ -245,19 +244,10 @@ class Access:
     def ledger_version(self) -> int:
         """The ledger's last sequence number now: it moves whenever any page could change.
 
-        Read on the pooled driver connection with one plain statement: this runs
-        before every cached page is served, so it must cost next to nothing.
+        This runs before every cached page is served, so it must cost next to
+        nothing (:meth:`~xinyong.ledger.Store.last_seq`).
         """
-        raw = self.engine.raw_connection()
-        try:
-            cursor = raw.cursor()
-            cursor.execute(_HEAD_SQL)
-            row = cursor.fetchone()
-            cursor.close()
-            raw.rollback()  # nothing was written; ends PostgreSQL's implicit transaction
-        finally:
-            raw.close()
-        return int(row[0]) if row else 0
+        return self.store.last_seq()
 
     def subject_codes(self) -> list[str]:
         """The code of every organisation, in code order: each has a public page."""

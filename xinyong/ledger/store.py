@@ -22,6 +22,7 @@ from xinyong.ledger import counters, migrate, reads
 from xinyong.ledger.checkpoints import background_checkpoints
 from xinyong.ledger.engine import create_store_engine, read_transaction, write_transaction
 from xinyong.ledger.errors import NoStoreError
+from xinyong.ledger.head import HeadWatch
 from xinyong.ledger.model import (
     Batch,
     ChainHead,
@@ -74,6 +75,7 @@ class Store:
         self.clock = clock
         self.actor = actor
         self._cipher: PersonIdCipher | None = None
+        self._head = HeadWatch(engine)
 
     def init(self) -> None:
         """Create or upgrade the schema (idempotent; safe while others use the store)."""
@@ -81,6 +83,7 @@ class Store:
 
     def close(self) -> None:
         """Release every connection."""
+        self._head.close()
         self.engine.dispose()
 
     def __enter__(self) -> Store:
@@ -243,6 +246,14 @@ class Store:
         """The subject and its records on ``valid_at``, as known at ``recorded_at``."""
         with self._read() as conn:
             return reads.subject_as_of(conn, subject_id, valid_at, _instant(recorded_at))
+
+    def last_seq(self) -> int:
+        """The chain's last sequence number, cheap enough to ask before every request.
+
+        It moves with every committed event, in any process; on SQLite it is read
+        again only when the file has changed (:class:`~xinyong.ledger.head.HeadWatch`).
+        """
+        return self._head.seq()
 
     def chain_head(self) -> ChainHead:
         """The last link of the chain; publish it to make later rewrites detectable."""
