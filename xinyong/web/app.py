@@ -17,6 +17,7 @@ from xinyong.clock import Clock
 from xinyong.ledger import Store, open_store
 from xinyong.settings import Settings
 from xinyong.web import errors
+from xinyong.web.front import PublicSubjectFront
 from xinyong.web.page_store import SERVING_WAIT_MS, PageStore
 from xinyong.web.pages import PublicSubjectPages
 from xinyong.web.routers import account, api, deliveries, portal, standing
@@ -44,11 +45,13 @@ def create_app(
     store: Store | None = None,
     catalog: Catalog | None = None,
     clock: Clock | None = None,
+    front: bool = True,
 ) -> FastAPI:
     """The portal and API over ``store`` (default: the store the settings name).
 
     A store passed in stays the caller's to close; one opened here is closed
-    when the application shuts down.
+    when the application shuts down. ``front=False`` leaves out the short way in
+    for anonymous subject JSON (:mod:`xinyong.web.front`), to compare with it.
     """
     owned = store is None
     the_store = store if store is not None else open_store(settings, clock)
@@ -84,6 +87,7 @@ def create_app(
     page_store = (
         None if store_path is None else PageStore(store_path, access, wait_ms=SERVING_WAIT_MS)
     )
+    public_pages = PublicSubjectPages(access, settings.page_cache, page_store)
     app.state.web = WebState(
         settings=settings,
         store=the_store,
@@ -91,7 +95,7 @@ def create_app(
         access=access,
         search_limit=RateLimiter(settings.search_per_minute),
         sign_in_limit=RateLimiter(settings.sign_in_per_minute),
-        public_pages=PublicSubjectPages(access, settings.page_cache, page_store),
+        public_pages=public_pages,
     )
     errors.install(app)
     app.include_router(api.router)
@@ -100,5 +104,7 @@ def create_app(
     app.include_router(portal.router)
     app.include_router(standing.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    if front:  # inside the security headers, which every response carries
+        app.add_middleware(PublicSubjectFront, pages=public_pages)
     app.add_middleware(SecurityHeaders, hsts=settings.secure_cookies)
     return app
