@@ -13,6 +13,7 @@ import pytest
 import sqlalchemy as sa
 
 from xinyong.access import search as search_module
+from xinyong.access import search_names
 from xinyong.access.search import Hit, normalise, search, suggest, terms
 from xinyong.ids import ric, uscc
 from xinyong.ledger import Store
@@ -91,7 +92,7 @@ def _plain_scan(store: Store, query: str, limit: int) -> list[Hit]:
 @pytest.fixture(params=["defaults", "squeezed"])
 def thresholds(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     if request.param == "squeezed":
-        monkeypatch.setattr(search_module, "_CANDIDATES", 2)
+        monkeypatch.setattr(search_names, "CANDIDATES", 2)
         monkeypatch.setattr(search_module, "_MAX_TOKENS", 2)
     name: str = request.param
     return name
@@ -187,7 +188,7 @@ def test_a_shorter_name_registered_or_renamed_is_found_at_once(
     registered: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Common terms start reading at their shortest name: a new shorter one must count."""
-    monkeypatch.setattr(search_module, "_CANDIDATES", 2)  # every term common: read in order
+    monkeypatch.setattr(search_names, "CANDIDATES", 2)  # every term common: read in order
     assert search(registered.engine, "有限公司").hits[0].name == "abc科技有限公司"
     code = uscc.issue("9", "1", "110108", range(len(NAMES), len(NAMES) + 1))[0]
     registered.register_subject(code, "enterprise", "甲有限公司", region="110108")
