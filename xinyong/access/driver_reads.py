@@ -30,8 +30,8 @@ from sqlalchemy.engine import Engine
 
 from xinyong.access.disclosure import StatementView
 from xinyong.ledger import Record, RecordStatus, Subject
+from xinyong.ledger.head import HEAD_SQL
 
-_HEAD = "SELECT last_seq FROM chain_head WHERE id = 1"
 _SUBJECT = (
     "SELECT id, kind, name, code, region, person_id_masked, created_at FROM subjects WHERE code = ?"
 )
@@ -122,7 +122,7 @@ def snapshot(engine: Engine) -> Iterator[sqlite3.Connection]:
 
 def head(driver: sqlite3.Connection) -> int:
     """The ledger's last sequence number, in the transaction's snapshot."""
-    row = driver.execute(_HEAD).fetchone()
+    row = driver.execute(HEAD_SQL).fetchone()
     return int(row[0]) if row else 0
 
 

@@ -23,6 +23,7 @@ from typing import Any
 
 from sqlalchemy.engine import Engine
 
+from xinyong.access import driver_reads
 from xinyong.ledger import NATURAL_PERSON
 
 MAX_QUERY = 100
@@ -118,9 +119,6 @@ def by_code(driver: sqlite3.Connection, code: str) -> list[Row]:
     return driver.execute(_BY_CODE, (code,)).fetchall()
 
 
-_HEAD = "SELECT last_seq FROM chain_head WHERE id = 1"
-
-
 def _shortest(driver: sqlite3.Connection, stats: Statistics, words: list[str]) -> int | None:
     """A length no matching name is shorter than, for a query of common terms only.
 
@@ -131,8 +129,7 @@ def _shortest(driver: sqlite3.Connection, stats: Statistics, words: list[str]) -
     version (one stop at the first match in that same order), lets the read start
     where matches can begin; the hits are the same.
     """
-    row = driver.execute(_HEAD).fetchone()
-    version = int(row[0]) if row else 0
+    version = driver_reads.head(driver)
     bound = 0
     for term in words:
         known = stats.shortest.get(term)

@@ -186,9 +186,8 @@ class PublicSubjectPages:
         uncached read does. Unknown codes are not remembered (they would let
         anyone fill the cache with misses).
         """
-        code = uscc.compact(code)
         page = self.cached(code)
-        return page if page is not None else self.build(code)
+        return page if page is not None else self.build(uscc.compact(code))
 
     def cached(self, code: str) -> Page | None:
         """The kept page of ``code`` if it is still current.
