@@ -25,6 +25,7 @@ from starlette.requests import Request
 
 from xinyong.web.pages import PublicSubjectPages
 from xinyong.web.render import json_page_response
+from xinyong.web.routers.common import strip_json
 from xinyong.web.security import ASGIApp, Receive, Scope, Send
 
 #: Where the route lives (``xinyong.web.routers.api``); a test holds the two together.
@@ -65,9 +66,7 @@ def public_subject_code(scope: Scope) -> str | None:
         path = path[len(root) :]
     if not path.startswith(SUBJECT_PATH):
         return None
-    code = path[len(SUBJECT_PATH) :]
-    if code.endswith(".json"):
-        code = code[: -len(".json")]
+    code = strip_json(path[len(SUBJECT_PATH) :])
     if not code or "/" in code:
         return None
     if any(name.lower() in _DECIDING for name, _ in scope["headers"]):
