@@ -408,6 +408,8 @@ def main() -> None:
             proc.terminate()
             proc.wait(10)
         shutil.rmtree(scratch, ignore_errors=True)
+        if not args.home:  # the demo region this run generated
+            shutil.rmtree(home, ignore_errors=True)
     report = {
         "store": str(db),
         "workers": args.workers,
