@@ -64,3 +64,13 @@ def test_the_pinned_clock_keeps_its_date_and_a_moving_time() -> None:
 def test_the_real_clock_reads_china_standard_time() -> None:
     now = dt.datetime.now(CST).date()
     assert Clock().today() in {now, now + dt.timedelta(days=1)}
+
+
+def test_trusted_proxies_are_addresses_or_networks() -> None:
+    value = " 127.0.0.1, 10.0.0.0/8 ,::1"
+    assert load_settings({"XINYONG_TRUSTED_PROXIES": value}).trusted_proxies == (
+        "127.0.0.1,10.0.0.0/8,::1"
+    )
+    assert load_settings({"XINYONG_TRUSTED_PROXIES": "*"}).trusted_proxies == "*"
+    with pytest.raises(SettingsError, match=r"XINYONG_TRUSTED_PROXIES: .*'proxy\.example'"):
+        load_settings({"XINYONG_TRUSTED_PROXIES": "127.0.0.1,proxy.example"})

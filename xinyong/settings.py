@@ -9,6 +9,7 @@ globals, and ``xinyong settings`` can print the whole table for operators.
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
@@ -53,6 +54,18 @@ def _positive(raw: str) -> int:
 
 def _non_negative(raw: str) -> int:
     return _whole(raw, 0)
+
+
+def _proxies(raw: str) -> str:
+    items = [item.strip() for item in raw.split(",") if item.strip()]
+    if items == ["*"]:
+        return "*"
+    for item in items:
+        try:
+            ipaddress.ip_network(item, strict=False)
+        except ValueError as exc:
+            raise ValueError(f"expected IP addresses or networks, or '*'; got {item!r}") from exc
+    return ",".join(items)
 
 
 def _port(raw: str) -> int:
@@ -123,6 +136,16 @@ class Settings:
         default=1,
         metadata=_about(
             "Server processes for `xinyong serve` (one per core is a good start).", _positive
+        ),
+    )
+    trusted_proxies: str = field(
+        default="127.0.0.1",
+        metadata=_about(
+            "Reverse proxies whose X-Forwarded-For and X-Forwarded-Proto `xinyong serve` "
+            "believes, as addresses or networks separated by commas (10.0.0.0/8); '*' "
+            "believes anyone, so only behind a proxy that overwrites those headers. The "
+            "rate limits count the client address this gives.",
+            _proxies,
         ),
     )
     secure_cookies: bool = field(

@@ -50,7 +50,7 @@ def serve(
     uvicorn.run(
         "xinyong.web.server:app_from_env", factory=True, host=bind_host, port=bind_port,
         workers=count, log_level=settings.log_level.lower(), proxy_headers=True,
-        server_header=False,
+        forwarded_allow_ips=settings.trusted_proxies, server_header=False,
     )  # fmt: skip
 
 
