@@ -42,8 +42,10 @@ def _env(settings: Settings, **extra: str) -> dict[str, str]:
     return env
 
 
-def _get(port: int, path: str, **headers: str) -> tuple[int, dict[str, str]]:
-    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers=headers)
+def _get(port: int, path: str, method: str = "GET", **headers: str) -> tuple[int, dict[str, str]]:
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}{path}", headers=headers, method=method
+    )
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
             response.read()
@@ -95,6 +97,7 @@ def test_workers_answer_and_stop_on_sigterm(served: Settings) -> None:
         assert statuses == {200}
         assert status == 200
         assert headers["x-frame-options"] == "DENY"
+        assert _get(port, "/", "HEAD")[1]["content-length"] == headers["content-length"]
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(30) == 0  # the workers shut down with it
         with pytest.raises(urllib.error.URLError, match="Connection refused"):

@@ -18,6 +18,7 @@ from xinyong.ledger import Store, open_store
 from xinyong.settings import Settings
 from xinyong.web import errors
 from xinyong.web.front import PublicSubjectFront
+from xinyong.web.head import HeadAsGet
 from xinyong.web.page_store import SERVING_WAIT_MS, PageStore
 from xinyong.web.pages import PublicSubjectPages
 from xinyong.web.routers import account, api, deliveries, portal, standing
@@ -107,4 +108,5 @@ def create_app(
     if front:  # inside the security headers, which every response carries
         app.add_middleware(PublicSubjectFront, pages=public_pages)
     app.add_middleware(SecurityHeaders, hsts=settings.secure_cookies)
+    app.add_middleware(HeadAsGet)
     return app
