@@ -4,7 +4,7 @@ every permitted non-public read in the subject's access log."""
 from __future__ import annotations
 
 import pytest
-from web_helpers import OPERATOR, TestClient, World, activate, client_for
+from web_helpers import TestClient, World, activate, agency_headers, client_for
 
 from xinyong.ledger import Store
 
@@ -48,8 +48,7 @@ def test_enumerating_subjects_as_an_agency_without_a_purpose_is_refused_and_logg
     web: tuple[TestClient, World],
 ) -> None:
     client, world = web
-    _, token = world.access.issue_api_key(OPERATOR, "SAMR-110108", ["licensing_review"])
-    headers = {"authorization": f"Bearer {token}"}
+    headers = agency_headers(world)
     for subject in (world.company, world.other):
         assert client.get(f"/api/v1/subjects/{subject.code}", headers=headers).status_code == 403
     assert [d[2] for d in _denied(world)] == [world.company.id, world.other.id]
@@ -72,8 +71,7 @@ def test_forbidden_purposes_and_missing_ones_are_refused_and_logged(
     web: tuple[TestClient, World],
 ) -> None:
     client, world = web
-    _, token = world.access.issue_api_key(OPERATOR, "SAMR-110108", ["licensing_review"])
-    headers = {"authorization": f"Bearer {token}"}
+    headers = agency_headers(world)
     url = f"/api/v1/subjects/{world.company.code}"
     for purpose in ("", "joint_sanctions", "statistics", "marketing"):
         assert client.get(url, params={"purpose": purpose}, headers=headers).status_code == 403
@@ -114,8 +112,7 @@ def test_every_permitted_non_public_read_is_in_the_subjects_access_log(
     web: tuple[TestClient, World],
 ) -> None:
     client, world = web
-    _, token = world.access.issue_api_key(OPERATOR, "SAMR-110108", ["licensing_review"])
-    agency = {"authorization": f"Bearer {token}"}
+    agency = agency_headers(world)
     code = world.company.code
     client.get(f"/api/v1/subjects/{code}?purpose=licensing_review", headers=agency)
     client.get(f"/api/v1/subjects/{code}/records?purpose=licensing_review", headers=agency)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from web_helpers import OPERATOR, TestClient, World, client_for
+from web_helpers import TestClient, World, agency_headers, client_for
 
 from xinyong.ledger import Store
 
@@ -61,8 +61,7 @@ def test_a_head_of_non_public_data_is_authorised_and_logged(
     web: tuple[TestClient, World],
 ) -> None:
     client, world = web
-    _, token = world.access.issue_api_key(OPERATOR, "SAMR-110108", ["licensing_review"])
-    agency = {"authorization": f"Bearer {token}"}
+    agency = agency_headers(world)
     code = world.company.code
     without_purpose = client.head(f"/api/v1/subjects/{code}", headers=agency)
     with_purpose = client.head(f"/api/v1/subjects/{code}?purpose=licensing_review", headers=agency)

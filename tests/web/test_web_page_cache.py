@@ -17,7 +17,14 @@ from typing import Any
 
 import pytest
 from suite_support import ManualClock
-from web_helpers import OPERATOR, TestClient, World, client_for, list_in_force, subject_actor
+from web_helpers import (
+    TestClient,
+    World,
+    agency_headers,
+    client_for,
+    list_in_force,
+    subject_actor,
+)
 
 from xinyong.ids import uscc
 from xinyong.ledger import Record, Store
@@ -150,9 +157,8 @@ def test_the_date_ends_a_publicity_window_at_once(
 def test_agency_reads_are_never_served_from_the_cache(web: tuple[TestClient, World]) -> None:
     client, world = web
     _read(client, world)
-    _, token = world.access.issue_api_key(OPERATOR, "SAMR-110108", ["licensing_review"])
     url = f"/api/v1/subjects/{world.company.code}"
-    headers = {"authorization": f"Bearer {token}"}
+    headers = agency_headers(world)
     for _ in range(2):
         got = client.get(url, params={"purpose": "licensing_review"}, headers=headers)
         assert got.json()["audience"] == "agency"

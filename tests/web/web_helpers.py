@@ -30,6 +30,7 @@ __all__ = [
     "PASSWORD",
     "TestClient",
     "World",
+    "agency_headers",
     "client_for",
     "list_in_force",
     "populate",
@@ -44,6 +45,12 @@ def client_for(store: Store, **settings: Any) -> tuple[TestClient, World]:
     tuned = dataclasses.replace(store.settings, **settings)
     app = create_app(tuned, store=store, catalog=world.access.catalog)
     return TestClient(app, base_url="http://testserver"), world
+
+
+def agency_headers(world: World, agency: str = "SAMR-110108") -> dict[str, str]:
+    """The Authorization header of a new API key of ``agency`` (purpose: licensing review)."""
+    _, token = world.access.issue_api_key(OPERATOR, agency, ["licensing_review"])
+    return {"authorization": f"Bearer {token}"}
 
 
 def csrf_of(client: TestClient, page: str = "/signin") -> str:
