@@ -78,7 +78,7 @@ def _serving(
         yield port, proc
     finally:
         if proc.poll() is None:
-            proc.terminate()  # not kill: granian's workers would outlive a killed server
+            proc.terminate()  # as a user stops it: the server then stops its workers
         proc.wait(30)
         if proc.stdout:
             proc.stdout.close()
