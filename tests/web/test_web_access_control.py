@@ -4,14 +4,7 @@ every permitted non-public read in the subject's access log."""
 from __future__ import annotations
 
 import pytest
-from web_helpers import TestClient, World, activate, agency_headers, client_for
-
-from xinyong.ledger import Store
-
-
-@pytest.fixture
-def web(store: Store) -> tuple[TestClient, World]:
-    return client_for(store)
+from web_helpers import TestClient, World, activate, agency_headers
 
 
 def _denied(world: World) -> list[tuple[str, str, int | None]]:

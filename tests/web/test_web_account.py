@@ -2,15 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
 from web_helpers import OPERATOR, TestClient, World, activate, client_for, sign_in
 
 from xinyong.ledger import Store
-
-
-@pytest.fixture
-def web(store: Store) -> tuple[TestClient, World]:
-    return client_for(store)
 
 
 def test_a_subject_signs_in_sees_everything_held_and_who_looked(

@@ -13,11 +13,6 @@ from xinyong.ledger import Store
 from xinyong.web import schemas
 
 
-@pytest.fixture
-def web(store: Store) -> tuple[TestClient, World]:
-    return client_for(store)
-
-
 def _key(world: World, *purposes: str) -> dict[str, str]:
     _, token = world.access.issue_api_key(
         OPERATOR, "SAMR-110108", purposes or ("licensing_review",)

@@ -5,8 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
-import pytest
-from web_helpers import OPERATOR, TestClient, World, client_for
+from web_helpers import OPERATOR, TestClient, World
 
 from xinyong.ids import uscc
 from xinyong.ledger import Store
@@ -35,11 +34,6 @@ def _feed(rows: int, broken: int = 0) -> bytes:
             "新增",
         ])  # fmt: skip
     return out.getvalue().encode("utf-8")
-
-
-@pytest.fixture
-def web(store: Store) -> tuple[TestClient, World]:
-    return client_for(store)
 
 
 def _key(world: World, agency: str) -> dict[str, str]:

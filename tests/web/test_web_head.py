@@ -4,15 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-from web_helpers import TestClient, World, agency_headers, client_for
-
-from xinyong.ledger import Store
-
-
-@pytest.fixture
-def web(store: Store) -> tuple[TestClient, World]:
-    return client_for(store)
+from web_helpers import TestClient, World, agency_headers
 
 
 def _paths(world: World) -> list[str]:

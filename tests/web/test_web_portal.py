@@ -4,15 +4,9 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from web_helpers import OPERATOR, TestClient, World, client_for
 
 from xinyong.ledger import Store
-
-
-@pytest.fixture
-def web(store: Store) -> tuple[TestClient, World]:
-    return client_for(store)
 
 
 def test_home_is_chinese_by_default_and_english_on_request(web: tuple[TestClient, World]) -> None:

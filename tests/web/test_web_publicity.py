@@ -2,16 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
-from web_helpers import TestClient, World, client_for
+from web_helpers import TestClient, World
 
-from xinyong.ledger import Store
 from xinyong.web import schemas
-
-
-@pytest.fixture
-def web(store: Store) -> tuple[TestClient, World]:
-    return client_for(store)
 
 
 def test_the_penalty_feed_lists_published_decisions_newest_first(
