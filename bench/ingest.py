@@ -20,6 +20,8 @@ parse, map, validate, resolve by code, append to the ledger with its hash chain.
   stored each record once could write;
 * ``reading alone``: decoding the feed and splitting it into fields with the csv
   module, nothing else: the most a reader built on it could do;
+* ``checking alone``: reading, mapping and validating the feed in one process,
+  nothing sent or written: what ingestion could do if writing cost nothing;
 * ``naive``: the usual first attempt, also in the same run: ``csv.DictReader``,
   the scalar validator, an ORM query for the subject and for the natural key,
   one ORM insert of the record and of its chained event per row, one commit per
@@ -223,6 +225,32 @@ def rows_alone_rate(store: Any, *, with_events: bool = True) -> float:
             Path(str(target) + suffix).unlink(missing_ok=True)
 
 
+def checking_rate(feed: Path) -> float:
+    """Rows per second of reading, mapping and validating the feed in one process, no store.
+
+    What the reading worker does for each chunk (everything up to the canonical
+    JSON of the fields) without sending it anywhere: the most ingestion could
+    do if writing cost nothing, with one core checking.
+    """
+    from xinyong.catalog import load_catalog
+    from xinyong.ingest.mapping_load import load_mapping
+    from xinyong.ingest.pipeline import in_process
+    from xinyong.ingest.readers import open_table
+    from xinyong.ingest.validate import Validator
+
+    catalog = load_catalog()
+    mapping = load_mapping(MAPPING, catalog)
+    with open_table(feed, mapping.encoding, mapping.sheet) as table:
+        validator = Validator(mapping.bind(table.headers, "SAMR", "市场监管"), catalog, TODAY)
+
+        class Checker:
+            check = staticmethod(validator.run)
+
+        start = time.perf_counter()
+        count = sum(chunk.rows for chunk in in_process(table.rows, Checker(), 0, 10_000))
+        return count / (time.perf_counter() - start)
+
+
 def reading_rate(feed: Path, runs: int = 3) -> float:
     """Rows per second of only decoding the feed and splitting it into fields (median).
 
@@ -291,6 +319,8 @@ def main() -> None:
           f"registered subjects; median of {args.runs}; parallel={args.parallel}")  # fmt: skip
     print(f"reading alone {reading_rate(feed):,.0f} rows/s  (decoding and splitting the CSV, "
           "nothing else: the most a csv-module reader could do)", flush=True)  # fmt: skip
+    print(f"checking alone {checking_rate(feed):,.0f} rows/s  (reading, mapping and validating "
+          "in one process, nothing written; one pass)", flush=True)  # fmt: skip
     backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
     for backend in backends:
         runs = []
