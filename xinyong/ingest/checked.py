@@ -18,7 +18,7 @@ from typing import Any
 
 from xinyong.ingest.identity import Who
 from xinyong.ingest.reasons import Fault
-from xinyong.ledger.chain import Encoded, canonical
+from xinyong.ledger.chain import Encoded, canonical, json_string
 
 Rejected = tuple[int, list[Fault], str | None]
 
@@ -85,24 +85,18 @@ class Checked:
         number read through a column it shares with the USCC belongs to the
         subject (encrypted), never to the record.
         """
-        rows = list(zip(*columns, strict=True)) if columns else None
-        texts: list[str] = []
-        sent: list[str | None] = []
+        people = []
         for i in good:
             subject = who[i]
             if subject is None:  # pragma: no cover - a fault always accompanies it
                 raise AssertionError(f"row {numbers[i]} passed without a subject")
-            values = (
-                {k: v for k, v in zip(names, rows[i], strict=False) if v is not None}
-                if rows is not None
-                else {}
-            )
+            people.append(subject.person is not None)
+        texts = _objects(names, columns, good, people, uscc_field)
+        sent: list[str | None] = []
+        for i, person in zip(good, people, strict=True):
             original = originals.get(i)
-            if subject.person is not None and uscc_field in values:
-                del values[uscc_field]
-                if original is not None:
-                    original.pop(uscc_field or "", None)
-            texts.append(canonical(values))
+            if original and person:
+                original.pop(uscc_field or "", None)
             sent.append(canonical(original) if original else None)
         return cls(
             rejected, good, numbers, ops, documents, texts, sent, decided, who, subject_names,
@@ -144,3 +138,44 @@ class Checked:
                 )
             )
         return out
+
+
+def _objects(
+    names: list[str],
+    columns: list[list[Any]],
+    rows: list[int],
+    people: list[bool],
+    uscc_field: str | None,
+) -> list[str]:
+    """The canonical JSON object of each of ``rows``, built column by column.
+
+    The same text as :func:`~xinyong.ledger.chain.canonical` of the row's
+    dictionary of non-null values (a test holds them equal), made without
+    that dictionary: each column's members (``"name":value``) are encoded
+    once per distinct text value, in sorted key order, and each row's object is
+    the join of its present members. Where the row's subject is a person,
+    ``uscc_field`` is left out.
+    """
+    members: list[list[str | None]] = []
+    for name, column in sorted(zip(names, columns, strict=True)):
+        prefix = json_string(name) + ":"
+        texts: dict[str, str] = {}
+        out: list[str | None] = []
+        add = out.append
+        for i in rows:
+            value = column[i]
+            if value is None:
+                add(None)
+            elif value.__class__ is str:
+                member = texts.get(value)
+                if member is None:
+                    member = texts[value] = prefix + json_string(value)
+                add(member)
+            else:
+                add(prefix + canonical(value))
+        if name == uscc_field:
+            out = [None if person else m for m, person in zip(out, people, strict=True)]
+        members.append(out)
+    if not members:
+        return ["{}"] * len(rows)
+    return ["{" + ",".join(filter(None, row)) + "}" for row in zip(*members, strict=True)]
