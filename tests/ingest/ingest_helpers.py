@@ -18,6 +18,7 @@ from xinyong.ingest import load_mapping
 from xinyong.ingest.readers import open_table
 from xinyong.ingest.transforms import Transform
 from xinyong.ledger import Store
+from xinyong.ledger.projection import fields_of, select_records
 from xinyong.ledger.tables import events, records, sources, subjects
 from xinyong.settings import Settings
 
@@ -147,7 +148,7 @@ def _records(conn: sa.Connection, feed: dict[str, Any], truth: dict[str, Any]) -
     # the tax feed's document number joins code and year
     document_no = " / ".join(key) if len(mapping.document_no) > 1 else key[0]
     stmt = (
-        sa.select(records)
+        select_records()
         .join(sources, sources.c.id == records.c.source_id)
         .where(
             sources.c.code == feed["department_uscc"],
@@ -195,7 +196,7 @@ def _check(
     if len(found) != 1:
         return f"{len(found)} records with its natural key"
     record = found[0]
-    stored = json.loads(record.fields)
+    stored = fields_of(record.fields, record.asserted_payload)
     if expected == "accept":
         for column, raw in truth["normalised"].items():
             name, value = _expected(fields, column, raw)

@@ -331,3 +331,33 @@ def test_fields_may_be_any_mapping(store: Store) -> None:
     (rid,) = store.add_records([NewRecord(fx.source.id, fx.other.id, PENALTY, "m", frozen)])
     assert store.get_record(rid).fields == {"a": [1, "一"], "b": 2}
     assert store.verify().ok
+
+
+def _stored_fields(store: Store, rid: int) -> str | None:
+    with store.engine.connect() as conn:
+        text: str | None = conn.scalar(sa.select(records.c.fields).where(records.c.id == rid))
+    return text
+
+
+def test_fields_are_stored_once_until_a_change_touches_them(store: Store) -> None:
+    """The projection defers to the assertion's payload while the fields are as asserted:
+    a status change keeps deferring, a change of the fields (even 1 to 1.0, equal in
+    Python) is stored, and every read sees the fold's fields throughout."""
+    fx = populate(store)
+    (rid,) = store.add_records(
+        [NewRecord(fx.source.id, fx.other.id, PENALTY, "罚-once", {"n": 1, "t": "中"}, DECIDED)]
+    )
+    assert _stored_fields(store, rid) is None
+    assert store.get_record(rid).fields == {"n": 1, "t": "中"}
+    store.mark_disputed(rid, reason="异议")
+    store.resolve_dispute(rid, outcome="rejected")
+    assert _stored_fields(store, rid) is None
+    assert store.find_record(fx.source.id, PENALTY, "罚-once", fx.other.id) == store.get_record(rid)
+    amended = store.amend_record(rid, {"n": 1.0})
+    assert _stored_fields(store, rid) == canonical({"n": 1.0, "t": "中"})
+    for record in (amended, store.get_record(rid), *store.records_of(fx.other.id)[-1:]):
+        assert type(record.fields["n"]) is float
+    state = store.record_as_of(rid)
+    assert state is not None
+    assert state.record == store.get_record(rid)
+    assert store.verify().ok

@@ -20,7 +20,6 @@ types come back converted.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -31,15 +30,18 @@ from sqlalchemy.engine import Engine
 from xinyong.access.disclosure import StatementView
 from xinyong.ledger import Record, RecordStatus, Subject
 from xinyong.ledger.head import HEAD_SQL
+from xinyong.ledger.projection import ASSERTED_JOIN, fields_of
 
 _SUBJECT = (
     "SELECT id, kind, name, code, region, person_id_masked, created_at FROM subjects WHERE code = ?"
 )
-_RECORDS = (
-    "SELECT id, source_id, subject_id, record_type, document_no, status, disputed, "
-    "decision_date, fields, valid_from, version, last_seq, updated_at "
-    "FROM records WHERE subject_id = ? ORDER BY id"
-)
+_RECORDS = " ".join((
+    "SELECT r.id, r.source_id, r.subject_id, r.record_type, r.document_no, r.status,",
+    "r.disputed, r.decision_date, r.fields, a.payload, r.valid_from, r.version, r.last_seq,",
+    "r.updated_at FROM records r",
+    ASSERTED_JOIN,  # our own constant text, not input
+    "WHERE r.subject_id = ? ORDER BY r.id",
+))  # fmt: skip
 _STATEMENTS = (
     "SELECT record_id, text, language, created_at FROM wf_statements "
     "WHERE record_id IN (SELECT id FROM records WHERE subject_id = ?) ORDER BY id"
@@ -82,7 +84,6 @@ WHERE e.seq > :since AND e.seq <= :until
 """
 
 _date = dt.date.fromisoformat
-_loads = json.loads
 
 
 def _instant(text: str) -> dt.datetime:
@@ -150,11 +151,12 @@ def records_of(driver: sqlite3.Connection, subject_id: int) -> list[Record]:
 
 def _record(row: tuple[Any, ...]) -> Record:
     (rid, source_id, sid, record_type, document_no, status, disputed, decided, fields,
-     valid_from, version, last_seq, updated_at) = row  # fmt: skip
+     asserted, valid_from, version, last_seq, updated_at) = row  # fmt: skip
     return Record(
         id=rid, source_id=source_id, subject_id=sid, record_type=record_type,
         document_no=document_no, status=RecordStatus(status), disputed=bool(disputed),
-        decision_date=None if decided is None else _date(decided), fields=_loads(fields),
+        decision_date=None if decided is None else _date(decided),
+        fields=fields_of(fields, asserted),
         valid_from=_date(valid_from), version=version, last_seq=last_seq,
         updated_at=_instant(updated_at),
     )  # fmt: skip

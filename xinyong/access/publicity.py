@@ -17,6 +17,7 @@ from sqlalchemy.engine import Connection
 from xinyong.access.disclosure import RecordView, _publicity, _shown, _window, record_view
 from xinyong.catalog import Catalog
 from xinyong.ledger import NATURAL_PERSON, Source, Subject
+from xinyong.ledger.projection import select_records
 from xinyong.ledger.rows import record as record_from_row
 from xinyong.ledger.tables import records, subjects
 
@@ -43,9 +44,10 @@ def latest(
     Paging is by (decision date, record id), so new decisions arriving meanwhile
     neither shift nor repeat entries.
     """
-    rec, sub = records.alias("r"), subjects.alias("s")
+    rec, sub = records, subjects.alias("s")
     stmt: sa.Select[Any] = (
-        sa.select(rec, *[c.label(f"s_{c.name}") for c in sub.c])
+        select_records()
+        .add_columns(*[c.label(f"s_{c.name}") for c in sub.c])
         .join(sub, sub.c.id == rec.c.subject_id)
         .where(rec.c.record_type == record_type, rec.c.status == "active",
                rec.c.decision_date.is_not(None), rec.c.decision_date <= today,

@@ -20,6 +20,7 @@ from sqlalchemy.engine import Connection
 
 from xinyong.ledger.engine import is_sqlite
 from xinyong.ledger.model import Entity, EventType, RecordStatus
+from xinyong.ledger.projection import fields_text, select_records
 from xinyong.ledger.tables import events, records, subjects
 
 #: Keys per IN list: well under SQLite's and PostgreSQL's parameter limits.
@@ -37,7 +38,7 @@ class KnownRecord:
     status: RecordStatus
     disputed: bool
     decision_date: dt.date | None
-    fields_text: str  #: canonical JSON, exactly as stored
+    fields_text: str  #: canonical JSON of the current fields
 
     @property
     def withdrawn(self) -> bool:
@@ -116,7 +117,7 @@ def records_by_document(
                 status=RecordStatus(row.status),
                 disputed=bool(row.disputed),
                 decision_date=row.decision_date,
-                fields_text=row.fields,
+                fields_text=fields_text(row.fields, row.asserted_payload),
             )
     return found
 
@@ -134,7 +135,7 @@ _RECORD_COLUMNS = (
 
 def _by_document_sqlite(source_id: int, record_type: str, part: Sequence[str]) -> sa.Select[Any]:
     c = records.c
-    return sa.select(*_RECORD_COLUMNS).where(
+    return select_records(*_RECORD_COLUMNS).where(
         c.source_id == source_id,
         c.record_type == record_type,
         c.document_no.in_(
@@ -163,7 +164,7 @@ def _by_document_postgres(source_id: int, record_type: str, part: Sequence[str])
         .render_derived(name="k")
     )
     match = (
-        sa.select(*_RECORD_COLUMNS)
+        select_records(*_RECORD_COLUMNS)
         .where(
             c.source_id == source_id,
             c.record_type == record_type,

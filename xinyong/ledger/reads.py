@@ -32,6 +32,7 @@ from xinyong.ledger.model import (
     Subject,
     SubjectState,
 )
+from xinyong.ledger.projection import select_records
 from xinyong.ledger.replay import fold
 from xinyong.ledger.tables import batches, events, records, sources, subjects
 
@@ -107,7 +108,10 @@ def get_batch(conn: Connection, batch_id: int) -> Batch:
 
 def get_record(conn: Connection, record_id: int) -> Record:
     """The current state of a record (from the projection)."""
-    return rows.record(_get(conn, records, record_id, "record"))
+    row = conn.execute(select_records().where(records.c.id == record_id)).one_or_none()
+    if row is None:
+        raise NotFoundError(f"no record {record_id}")
+    return rows.record(row)
 
 
 def find_record(
@@ -115,20 +119,19 @@ def find_record(
 ) -> Record | None:
     """The record with this natural key, if any."""
     c = records.c
-    row = _one(
-        conn,
-        records,
-        (c.source_id == source_id)
-        & (c.record_type == record_type)
-        & (c.document_no == document_no)
-        & (c.subject_id == subject_id),
+    stmt = select_records().where(
+        c.source_id == source_id,
+        c.record_type == record_type,
+        c.document_no == document_no,
+        c.subject_id == subject_id,
     )
+    row = conn.execute(stmt).one_or_none()
     return None if row is None else rows.record(row)
 
 
 def records_of(conn: Connection, subject_id: int) -> list[Record]:
     """Current state of every record about a subject, oldest first."""
-    stmt = sa.select(records).where(records.c.subject_id == subject_id).order_by(records.c.id)
+    stmt = select_records().where(records.c.subject_id == subject_id).order_by(records.c.id)
     return [rows.record(r) for r in conn.execute(stmt)]
 
 

@@ -17,6 +17,7 @@ from xinyong.ledger.model import (
     Source,
     Subject,
 )
+from xinyong.ledger.projection import ASSERTED_PAYLOAD, fields_of
 
 _loads = json.loads
 
@@ -64,7 +65,7 @@ def batch(row: sa.Row[Any]) -> Batch:
 
 
 def record(row: sa.Row[Any]) -> Record:
-    """A :class:`Record` from a ``records`` (projection) row."""
+    """A :class:`Record` from a row of :func:`~xinyong.ledger.projection.select_records`."""
     m = row._mapping
     return Record(
         id=m["id"],
@@ -75,7 +76,7 @@ def record(row: sa.Row[Any]) -> Record:
         status=RecordStatus(m["status"]),
         disputed=bool(m["disputed"]),
         decision_date=m["decision_date"],
-        fields=_loads(m["fields"]),
+        fields=fields_of(m["fields"], m[ASSERTED_PAYLOAD]),
         valid_from=m["valid_from"],
         version=m["version"],
         last_seq=m["last_seq"],

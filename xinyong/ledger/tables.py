@@ -121,7 +121,10 @@ records = sa.Table(
     sa.Column("status", sa.String(16), nullable=False),
     sa.Column("disputed", sa.Boolean, nullable=False),
     sa.Column("decision_date", sa.Date),
-    sa.Column("fields", sa.Text, nullable=False),
+    # NULL while the fields are exactly those the assertion event carries (most records
+    # are never amended): each record's fields are then stored once, in its event.
+    # Read them through xinyong.ledger.projection.
+    sa.Column("fields", sa.Text),
     sa.Column("valid_from", sa.Date, nullable=False),
     sa.Column("last_valid_from", sa.Date, nullable=False),
     sa.Column("version", sa.Integer, nullable=False),

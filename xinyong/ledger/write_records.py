@@ -19,6 +19,7 @@ from xinyong.ledger import rows
 from xinyong.ledger.chain import canonical, json_string, object_text
 from xinyong.ledger.errors import DuplicateError, NotFoundError
 from xinyong.ledger.model import Entity, Event, EventType, NewRecord, Record, RecordStatus
+from xinyong.ledger.projection import select_records
 from xinyong.ledger.replay import Draft, apply, check_transition, fold
 from xinyong.ledger.tables import events, records, sources, subjects
 from xinyong.ledger.writer import FLUSH_EVERY, TransactionBase
@@ -35,8 +36,9 @@ class RecordWrites(TransactionBase):
         """Assert many records at once; returns their ids, in input order.
 
         This is the ingest path: one id reservation, event text built from
-        string pieces, one JSON encoding of the fields reused by the event and
-        the projection, and rows inserted with one driver call per table. A
+        string pieces, the fields encoded once and stored once (in the event;
+        the projection defers to it, see :mod:`xinyong.ledger.projection`),
+        and rows inserted with one driver call per table. A
         duplicate natural key or an unknown source or subject fails the whole
         transaction (nothing is stored). Values are not otherwise checked here:
         ingest has validated every row before it gets this far.
@@ -87,7 +89,7 @@ class RecordWrites(TransactionBase):
             seq, event_id, prev, digest = link(_RECORD, rid, _ASSERTED, vf[0], src, batch_id, body)
             new_rows.append(
                 (rid, src, item.subject_id, rtype, item.document_no, _ACTIVE, False, db_decided,
-                 fields, vf[1], vf[1], 1, seq, now)
+                 None, vf[1], vf[1], 1, seq, now)
             )  # fmt: skip
             event_rows.append(
                 (seq, event_id, _RECORD, rid, _ASSERTED, vf[1], now, actor, src, batch_id, body,
@@ -244,12 +246,17 @@ class RecordWrites(TransactionBase):
         else:
             self._flush()
             new, horizon = self._refold(record_id)
+        # The projection keeps deferring to the assertion while the fields are untouched
+        # (compared as text: 1, 1.0 and true are equal in Python, not in the record).
+        fields: str | None = canonical(dict(new.fields))
+        if row.fields is None and fields == canonical(dict(current.fields)):
+            fields = None
         self._conn.execute(
             records.update()
             .where(records.c.id == record_id)
             .values(
                 status=new.status.value, disputed=new.disputed, decision_date=new.decision_date,
-                fields=canonical(dict(new.fields)), last_valid_from=horizon, version=new.version,
+                fields=fields, last_valid_from=horizon, version=new.version,
                 last_seq=new.last_seq, updated_at=new.updated_at,
             )
         )  # fmt: skip
@@ -267,7 +274,8 @@ class RecordWrites(TransactionBase):
         return rows.record(self._records_row(record_id))
 
     def _records_row(self, record_id: int) -> sa.Row[Any]:
-        row = self._conn.execute(sa.select(records).where(records.c.id == record_id)).one_or_none()
+        stmt = select_records().where(records.c.id == record_id)
+        row = self._conn.execute(stmt).one_or_none()
         if row is None:
             raise NotFoundError(f"no record {record_id}")
         return row

@@ -16,7 +16,6 @@ evaluation date.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -29,6 +28,7 @@ import sqlalchemy as sa
 from xinyong.catalog import Catalog
 from xinyong.catalog.errors import PublicityError, UnknownItemError
 from xinyong.ledger.model import NATURAL_PERSON
+from xinyong.ledger.projection import fields_of, select_records
 from xinyong.ledger.tables import records, subjects
 from xinyong.rules.model import TIER, Count, Policy, Sum, atoms
 
@@ -172,7 +172,7 @@ def _rows(
     record_ids: Sequence[int] | None = None,
 ) -> Iterator[Any]:
     r = records.c
-    stmt = sa.select(
+    stmt = select_records(
         r.id, r.subject_id, r.record_type, r.source_id, r.document_no, r.decision_date,
         r.valid_from, r.status, r.disputed, r.fields,
     ).order_by(r.id)  # fmt: skip
@@ -210,7 +210,7 @@ def build_facts(
                 values.clear()
 
     for row in _rows(conn, subject_ids, record_ids):
-        values = json.loads(row.fields)
+        values = fields_of(row.fields, row.asserted_payload)
         effective = row.decision_date or row.valid_from
         tier, published, until = publicity.decide(row.record_type, values, effective)
         cols["record_id"].append(row.id)

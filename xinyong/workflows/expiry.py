@@ -20,10 +20,9 @@ import datetime as dt
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-import sqlalchemy as sa
-
 from xinyong.ledger import rows
 from xinyong.ledger.model import RecordStatus
+from xinyong.ledger.projection import select_records
 from xinyong.ledger.tables import records
 from xinyong.workflows.cases import find_cases, get_case, step
 from xinyong.workflows.context import Context
@@ -105,7 +104,7 @@ def _expire_records(ctx: Context, actor: str, today: dt.date, report: SweepRepor
         with ctx.store.transaction(actor=actor) as tx:
             conn = connection(tx)
             batch = conn.execute(
-                sa.select(records)
+                select_records()
                 .where(records.c.status == RecordStatus.ACTIVE.value, records.c.id > after)
                 .order_by(records.c.id)
                 .limit(CHUNK)
