@@ -347,8 +347,8 @@ def main() -> None:
             print(f"{backend:<11} rows alone {floor:>9,.0f} rows/s  (the ledger's own ceiling; "
                   f"xinyong reaches {rate / floor:.0%} of it)", flush=True)  # fmt: skip
             print(
-                f"{backend:<11} records alone {once:>6,.0f} rows/s  (one row per record, "
-                "nothing chained: the ceiling of a ledger storing each record once)",
+                f"{backend:<11} records alone {once:>6,.0f} rows/s  (one row per record with "
+                "its fields, nothing chained: the ceiling of a ledger without a chain)",
                 flush=True,
             )
         print(

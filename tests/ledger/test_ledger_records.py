@@ -9,6 +9,8 @@ from types import MappingProxyType
 
 import pytest
 import sqlalchemy as sa
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from ledger_helpers import DECIDED, Fixture, populate, table_counts, usccs
 from suite_support import ManualClock
 
@@ -23,6 +25,7 @@ from xinyong.ledger import (
     TransitionError,
 )
 from xinyong.ledger.chain import canonical
+from xinyong.ledger.projection import fields_of, fields_text
 from xinyong.ledger.replay import fold
 from xinyong.ledger.tables import events, records
 
@@ -361,3 +364,40 @@ def test_fields_are_stored_once_until_a_change_touches_them(store: Store) -> Non
     assert state is not None
     assert state.record == store.get_record(rid)
     assert store.verify().ok
+
+
+@given(
+    document_no=st.text(min_size=1, max_size=12).filter(str.strip)
+    | st.sampled_from(['{"fields":{', 'x","fields":{"a":1}', '\\",\\"fields\\":{']),
+    fields=st.dictionaries(
+        st.sampled_from(["fields", "original", "a", "中文", 'k"{']),
+        st.recursive(
+            st.none() | st.booleans() | st.integers() | st.text(max_size=8),
+            lambda inner: (
+                st.dictionaries(st.sampled_from(["fields", "x"]), inner, max_size=2)
+                | st.lists(inner, max_size=2)
+            ),
+            max_leaves=6,
+        ),
+        max_size=4,
+    ),
+    original=st.none() | st.fixed_dictionaries({"fields": st.text(max_size=5)}),
+    decided=st.booleans(),
+)
+@settings(max_examples=300, deadline=None)
+def test_the_fields_text_cut_from_an_assertion_is_their_canonical_text(
+    document_no: str, fields: dict[str, object], original: dict[str, str] | None, decided: bool
+) -> None:
+    """Whatever the document number, fields and values as sent hold (quotes, nested
+    ``fields`` keys), the text cut out of the payload is exactly ``canonical(fields)``."""
+    payload = {
+        "decision_date": "2025-03-14" if decided else None,
+        "document_no": document_no,
+        "fields": fields,
+        "original": original,
+        "record_type": "administrative_penalty",
+        "subject_id": 7,
+    }
+    text = canonical({k: v for k, v in payload.items() if v is not None})
+    assert fields_text(None, text) == canonical(fields)
+    assert fields_of(None, text) == fields

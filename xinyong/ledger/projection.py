@@ -26,6 +26,11 @@ from xinyong.ledger.tables import events, records
 
 __all__ = ["ASSERTED_JOIN", "ASSERTED_PAYLOAD", "fields_of", "fields_text", "select_records"]
 
+_DECODER = json.JSONDecoder()
+#: The top-level key (the earliest of these in a canonical payload; a nested
+#: object in the fields may hold either form again later).
+_KEY = ('{"fields":', ',"fields":')
+
 #: The label under which :func:`select_records` returns the assertion's payload
 #: (NULL when the projection holds the fields itself).
 ASSERTED_PAYLOAD = "asserted_payload"
@@ -75,9 +80,19 @@ def fields_of(stored: str | None, asserted_payload: str | None) -> dict[str, Any
 def fields_text(stored: str | None, asserted_payload: str | None) -> str:
     """The canonical JSON text of the record's current fields (as the projection would hold it).
 
-    Canonical text is deterministic, so re-encoding the assertion's fields gives
-    the very text they were stored as.
+    Ingestion compares it with a re-sent row's text to find unchanged records,
+    so it is cut out of the payload rather than decoded and encoded again. The
+    payload is canonical (keys sorted; only ``decision_date`` and ``document_no``,
+    both strings, come before ``fields``), and a string's quotes are always
+    escaped, so the first ``"fields":{`` after ``{`` or ``,`` is the key itself.
     """
     if stored is not None:
         return stored
-    return object_text(fields_of(None, asserted_payload))
+    if asserted_payload is None:
+        raise LookupError("a record without fields in its projection has no assertion event")
+    found = [at for at in (asserted_payload.find(m) for m in _KEY) if at >= 0]
+    if not found:  # pragma: no cover - not a payload the ledger wrote
+        return object_text(fields_of(None, asserted_payload))
+    start = min(found) + len(_KEY[0])
+    end = _DECODER.raw_decode(asserted_payload, start)[1]
+    return asserted_payload[start:end]
