@@ -44,22 +44,25 @@ def latest(
     Paging is by (decision date, record id), so new decisions arriving meanwhile
     neither shift nor repeat entries.
     """
-    rec, sub = records, subjects.alias("s")
+    sub = subjects.alias("s")
     stmt: sa.Select[Any] = (
         select_records()
         .add_columns(*[c.label(f"s_{c.name}") for c in sub.c])
-        .join(sub, sub.c.id == rec.c.subject_id)
-        .where(rec.c.record_type == record_type, rec.c.status == "active",
-               rec.c.decision_date.is_not(None), rec.c.decision_date <= today,
+        .join(sub, sub.c.id == records.c.subject_id)
+        .where(records.c.record_type == record_type, records.c.status == "active",
+               records.c.decision_date.is_not(None), records.c.decision_date <= today,
                sub.c.kind != NATURAL_PERSON)
-        .order_by(rec.c.decision_date.desc(), rec.c.id.desc())
+        .order_by(records.c.decision_date.desc(), records.c.id.desc())
     )  # fmt: skip
     if region:
         stmt = stmt.where(sub.c.region.like(f"{region.rstrip('0') or region}%"))
     if before is not None:
         day, rid = before
         stmt = stmt.where(
-            sa.or_(rec.c.decision_date < day, sa.and_(rec.c.decision_date == day, rec.c.id < rid))
+            sa.or_(
+                records.c.decision_date < day,
+                sa.and_(records.c.decision_date == day, records.c.id < rid),
+            )
         )
     out: list[tuple[Subject, RecordView]] = []
     last: tuple[dt.date, int] | None = None

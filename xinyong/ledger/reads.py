@@ -108,10 +108,16 @@ def get_batch(conn: Connection, batch_id: int) -> Batch:
 
 def get_record(conn: Connection, record_id: int) -> Record:
     """The current state of a record (from the projection)."""
+    return rows.record(record_row(conn, record_id))
+
+
+def record_row(conn: Connection, record_id: int) -> sa.Row[Any]:
+    """The record's projection row with its assertion's payload (see
+    :func:`~xinyong.ledger.projection.select_records`), or :class:`NotFoundError`."""
     row = conn.execute(select_records().where(records.c.id == record_id)).one_or_none()
     if row is None:
         raise NotFoundError(f"no record {record_id}")
-    return rows.record(row)
+    return row
 
 
 def find_record(

@@ -19,7 +19,7 @@ from xinyong.ledger import rows
 from xinyong.ledger.chain import canonical, json_string, object_text
 from xinyong.ledger.errors import DuplicateError, NotFoundError
 from xinyong.ledger.model import Entity, Event, EventType, NewRecord, Record, RecordStatus
-from xinyong.ledger.projection import select_records
+from xinyong.ledger.reads import record_row
 from xinyong.ledger.replay import Draft, apply, check_transition, fold
 from xinyong.ledger.tables import events, records, sources, subjects
 from xinyong.ledger.writer import FLUSH_EVERY, TransactionBase
@@ -274,11 +274,7 @@ class RecordWrites(TransactionBase):
         return rows.record(self._records_row(record_id))
 
     def _records_row(self, record_id: int) -> sa.Row[Any]:
-        stmt = select_records().where(records.c.id == record_id)
-        row = self._conn.execute(stmt).one_or_none()
-        if row is None:
-            raise NotFoundError(f"no record {record_id}")
-        return row
+        return record_row(self._conn, record_id)
 
     def _find_natural_key(
         self, source_id: int, record_type: str, document_no: str, subject_id: int
