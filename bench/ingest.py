@@ -23,6 +23,11 @@ parse, map, validate, resolve by code, append to the ledger with its hash chain.
   module, nothing else: the most a reader built on it could do;
 * ``checking alone``: reading, mapping and validating the feed in one process,
   nothing sent or written: what ingestion could do if writing cost nothing;
+* ``CPU per row``: the CPU time (user and system) the ingestion took, in the
+  writing process (all its threads, the WAL checkpointer's included) and in
+  the reading worker, per row: how many rows per second the machine's cores
+  could ingest at that cost if both were busy all the time, set against the
+  CPU a row may take to reach the target;
 * ``naive``: the usual first attempt, also in the same run: ``csv.DictReader``,
   the scalar validator, an ORM query for the subject and for the natural key,
   one ORM insert of the record and of its chained event per row, one commit per
@@ -64,6 +69,8 @@ from xinyong.settings import Settings
 SECRET = "be" * 32
 TODAY = dt.date(2026, 6, 30)
 MAPPING = "double-publicity-penalty-cn"
+TARGET = 100_000  #: rows per second end to end, the goal this bench measures against
+CORES = os.cpu_count() or 1
 HERE = Path(__file__).resolve()
 
 
@@ -136,6 +143,7 @@ def child(args: argparse.Namespace) -> None:
         ingest_file(store, args.register, "subject-registry-cn", "REG", source_name="register")
         registered = time.perf_counter() - start
         feed = Path(args.feed)
+        cpu_before = _cpu_seconds()
         start = time.perf_counter()
         if args.profile:
             import cProfile
@@ -153,6 +161,7 @@ def child(args: argparse.Namespace) -> None:
                 rejects=Path(args.home) / "rejects.jsonl", parallel=args.parallel,
             )  # fmt: skip
         seconds = time.perf_counter() - start
+        cpu = [after - before for after, before in zip(_cpu_seconds(), cpu_before, strict=True)]
         ok = store.verify().ok
         usage = resource.getrusage(resource.RUSAGE_SELF)  # before the comparison below
         sqlite = store.engine.dialect.name == "sqlite"
@@ -164,9 +173,20 @@ def child(args: argparse.Namespace) -> None:
         "rows": counts["rows"], "accepted": counts["accepted"], "rejected": counts["rejected"],
         "seconds": seconds, "register_seconds": registered, "verified": ok,
         "rows_alone_per_s": alone, "records_alone_per_s": records_alone,
+        "writer_cpu_seconds": cpu[0], "worker_cpu_seconds": cpu[1],
         "peak_rss_mib": usage.ru_maxrss / 1024,
         "worker_peak_rss_mib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
     }))  # fmt: skip
+
+
+def _cpu_seconds() -> tuple[float, float]:
+    """CPU seconds (user and system) used so far by this process, all its threads
+    (the WAL checkpointer included), and by its finished children (the reading worker)."""
+    import resource
+
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime, children.ru_utime + children.ru_stime
 
 
 def rows_alone_rate(store: Any, *, with_events: bool = True) -> float:
@@ -351,6 +371,16 @@ def main() -> None:
                 "its fields, nothing chained: the ceiling of a ledger without a chain)",
                 flush=True,
             )
+        writer = statistics.median(1e6 * r["writer_cpu_seconds"] / r["rows"] for r in runs)
+        worker = statistics.median(1e6 * r["worker_cpu_seconds"] / r["rows"] for r in runs)
+        server = "" if backend == "sqlite" else "; the database server's own CPU not counted"
+        print(
+            f"{backend:<11} CPU per row {writer + worker:5.1f} µs  (writing process "
+            f"{writer:.1f}, reading worker {worker:.1f}{server}): {CORES} cores at full use "
+            f"could ingest at most {CORES * 1e6 / (writer + worker):,.0f} rows/s at this cost; "
+            f"{TARGET:,} rows/s needs at most {CORES * 1e6 / TARGET:.0f} µs a row",
+            flush=True,
+        )
         print(
             f"{backend:<11} xinyong {rate:>9,.0f} rows/s  (runs: "
             f"{', '.join(f'{x:,.0f}' for x in rates)}; peak RSS {rss:,.0f} MiB; "
