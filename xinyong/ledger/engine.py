@@ -39,11 +39,19 @@ def create_store_engine(url: str) -> Engine:
     return engine
 
 
+#: Page size of a new SQLite store. An assertion event is about 1.4 KB (a penalty's
+#: fields and its chain columns): 4 KiB pages hold two of them and leave over a
+#: quarter of the events table empty; 16 KiB pages hold eleven. A million-penalty
+#: store is a fifth smaller, and appending writes a quarter as many WAL frames.
+PAGE_SIZE = 16_384
+
+
 def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     # Let SQLAlchemy's "begin" event issue BEGIN instead of the driver's own
     # implicit, deferred one, so writes can say IMMEDIATE.
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA page_size={PAGE_SIZE}")  # a new file only; a store keeps its own
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.execute("PRAGMA foreign_keys=ON")
