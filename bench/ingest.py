@@ -11,7 +11,7 @@ parse, map, validate, resolve by code, append to the ledger with its hash chain.
 * ``xinyong``: :func:`xinyong.ingest.ingest_file`, chunked, in a child process
   whose peak resident memory (``ru_maxrss``) is reported;
 * ``rows alone``: for SQLite, the records and events that run wrote, inserted
-  again into an empty copy of the two tables (same indexes, WAL,
+  again into an empty copy of the two tables (same indexes and page size, WAL,
   ``synchronous=FULL``, 10,000 rows per commit, checkpoints in a thread as
   ingestion does them) with nothing else to do: the most any ingestion that
   keeps this ledger (a chained event holding the fields and a projection row
@@ -211,6 +211,8 @@ def rows_alone_rate(store: Any, *, with_events: bool = True) -> float:
     conn = sqlite3.connect(target, isolation_level=None)
     checkpoints = None
     try:
+        (page_size,) = src.execute("PRAGMA page_size").fetchone()
+        conn.execute(f"PRAGMA page_size={int(page_size)}")  # the store's, before any write
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=FULL")
         conn.execute("PRAGMA wal_autocheckpoint=0")  # copied back in a thread, as ingest does
