@@ -41,8 +41,8 @@ def create_store_engine(url: str) -> Engine:
 
 #: Page size of a new SQLite store. An assertion event is about 1.4 KB (a penalty's
 #: fields and its chain columns): 4 KiB pages hold two of them and leave over a
-#: quarter of the events table empty; 16 KiB pages hold eleven. A million-penalty
-#: store is a fifth smaller, and appending writes a quarter as many WAL frames.
+#: quarter of the events table empty; 16 KiB pages hold about ten. A store of
+#: 300,000 penalties is a fifth smaller, and appending makes a quarter as many writes.
 PAGE_SIZE = 16_384
 
 
