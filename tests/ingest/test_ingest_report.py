@@ -13,12 +13,14 @@ import datetime as dt
 import json
 from pathlib import Path
 
+import sqlalchemy as sa
 from ingest_helpers import PENALTY_HEADERS, codes, penalty_row, run_cli, write_csv
 
 from xinyong.calendar import WorkingCalendar
 from xinyong.ingest import ingest_file
 from xinyong.ingest.report import WorkingDayIndex, source_quality, timeliness
 from xinyong.ledger import Store
+from xinyong.ledger.tables import ingest_arrivals
 from xinyong.settings import Settings
 
 ORG = codes(8)
@@ -99,3 +101,27 @@ def test_the_report_command_prints_json_lines(
     assert figures["source"] == "SAMR"
     assert figures["accepted"] == 1
     assert figures["timeliness"]["measured"] == 1
+
+
+def test_arrivals_add_up_across_chunks(store: Store, tmp_path: Path) -> None:
+    """The same (decision, arrival) pair in several chunks counts every record once."""
+    rows = [
+        penalty_row(n, ORG[n], decided=day, until="2025-09-30")
+        for n, day in enumerate(["2024-09-30"] * 5 + ["2024-09-27"] * 2)
+    ]
+    path = write_csv(tmp_path / "chunks.csv", PENALTY_HEADERS, rows, "gbk")
+    ingest_file(
+        store, path, MAPPING, "SAMR", source_name="市场监管",
+        delivered_on=dt.date(2024, 10, 15), chunk_rows=2,
+    )  # fmt: skip
+    with store.engine.connect() as conn:
+        found = conn.execute(
+            sa.select(
+                ingest_arrivals.c.decided_on, ingest_arrivals.c.arrived_on, ingest_arrivals.c.rows
+            ).order_by(ingest_arrivals.c.decided_on)
+        ).all()
+    arrived = dt.date(2024, 10, 15)
+    assert [tuple(r) for r in found] == [
+        (dt.date(2024, 9, 27), arrived, 2),
+        (dt.date(2024, 9, 30), arrived, 5),
+    ]
