@@ -71,9 +71,7 @@ def fields_of(stored: str | None, asserted_payload: str | None) -> dict[str, Any
     if stored is not None:
         value: dict[str, Any] = json.loads(stored)
         return value
-    if asserted_payload is None:
-        raise LookupError("a record without fields in its projection has no assertion event")
-    asserted: dict[str, Any] = json.loads(asserted_payload)["fields"]
+    asserted: dict[str, Any] = json.loads(_payload(asserted_payload))["fields"]
     return asserted
 
 
@@ -88,11 +86,17 @@ def fields_text(stored: str | None, asserted_payload: str | None) -> str:
     """
     if stored is not None:
         return stored
+    payload = _payload(asserted_payload)
+    found = [at for at in (payload.find(m) for m in _KEY) if at >= 0]
+    if not found:  # pragma: no cover - not a payload the ledger wrote
+        return object_text(fields_of(None, payload))
+    start = min(found) + len(_KEY[0])
+    end = _DECODER.raw_decode(payload, start)[1]
+    return payload[start:end]
+
+
+def _payload(asserted_payload: str | None) -> str:
+    """The assertion's payload, which every record whose projection defers to it has."""
     if asserted_payload is None:
         raise LookupError("a record without fields in its projection has no assertion event")
-    found = [at for at in (asserted_payload.find(m) for m in _KEY) if at >= 0]
-    if not found:  # pragma: no cover - not a payload the ledger wrote
-        return object_text(fields_of(None, asserted_payload))
-    start = min(found) + len(_KEY[0])
-    end = _DECODER.raw_decode(asserted_payload, start)[1]
-    return asserted_payload[start:end]
+    return asserted_payload
