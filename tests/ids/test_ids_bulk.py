@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
+import weakref
 
 import numpy as np
 import pytest
@@ -128,6 +130,25 @@ def test_bulk_handles_empty_and_all_invalid_batches() -> None:
     result = bulk.check_uscc(["x", "é" * 18, "９１１１００００６０００３７３４１Ｌ"])
     assert result.valid.tolist() == [False, False, True]
     assert [index for index, _ in result.errors()] == [0, 1]
+
+
+def test_bulk_errors_hold_no_reference_cycle() -> None:
+    # An error kept with its traceback would keep the traceback's frames, and with
+    # them the caller's whole chunk, alive in a cycle until a full garbage collection:
+    # a rejected code in every chunk then made ingestion a tenth slower.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        result = bulk.check_uscc(["x", "911100006000373410"])
+        errors = [error for _, error in result.errors()]
+        assert [type(error).__name__ for error in errors] == ["InvalidLength", "InvalidChecksum"]
+        assert all(error.__traceback__ is None for error in errors)
+        kept = weakref.ref(result)
+        del result
+        assert kept() is None
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def test_bulk_ric_date_rules_use_the_given_day() -> None:
