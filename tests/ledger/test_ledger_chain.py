@@ -349,6 +349,12 @@ def test_the_fast_linker_hashes_exactly_like_the_reference_encoding(
     assert (got_seq, prev) == (seq + 1, "c" * 64)
     assert digest == event_hash("c" * 64, text)
     assert (linker.seq, linker.hash) == (seq + 1, digest)
+    # The same payload given as its UTF-8 bytes (the ingest path) hashes the same.
+    again = Linker(seq, "c" * 64, recorded_at, actor)
+    again._ids.append(event_id)
+    assert again.link(
+        "record", entity_id, "amended", valid_from.isoformat(), source_id, batch_id, body.encode()
+    ) == (got_seq, event_id, prev, digest)
 
 
 def test_event_ids_are_random_uuid4s(chain: Chain) -> None:
@@ -381,3 +387,24 @@ def test_encoded_fields_are_the_mapping_their_canonical_text_stands_for() -> Non
     assert len(encoded) == 3
     assert sorted(encoded) == ["a", "b", "n"]
     assert pickle.loads(pickle.dumps(encoded)) == encoded
+
+
+def test_encoded_fields_may_be_given_as_utf8() -> None:
+    import pickle
+
+    from xinyong.ledger.chain import Encoded, canonical, object_text, object_utf8
+
+    value = {"a": "罚款人民币5000元", "b": [1, None]}
+    data = canonical(value).encode()
+    encoded = Encoded.from_utf8(data)
+    assert object_utf8(encoded) is data
+    assert object_text(encoded) == canonical(value)
+    assert object_utf8(value) == data
+    assert encoded == value
+    assert encoded == Encoded.of(value)
+    assert Encoded.of(value) == encoded
+    assert encoded != Encoded.from_utf8(canonical({"a": "x"}).encode())
+    assert encoded["a"] == "罚款人民币5000元"
+    copy = pickle.loads(pickle.dumps(encoded))
+    assert copy == encoded
+    assert object_utf8(copy) == data

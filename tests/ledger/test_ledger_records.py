@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import random
 from collections.abc import Callable
@@ -24,7 +25,7 @@ from xinyong.ledger import (
     Store,
     TransitionError,
 )
-from xinyong.ledger.chain import canonical
+from xinyong.ledger.chain import Encoded, canonical
 from xinyong.ledger.projection import fields_of, fields_text
 from xinyong.ledger.replay import fold
 from xinyong.ledger.tables import events, records
@@ -212,6 +213,14 @@ def test_the_batch_path_equals_the_single_path(store: Store) -> None:
         )
         for n in range(2, 30)
     ]
+    items[::5] = [  # as ingestion gives them: canonical JSON, UTF-8 encoded
+        dataclasses.replace(
+            item,
+            fields=Encoded.from_utf8(canonical(item.fields).encode()),
+            original=item.original and Encoded.from_utf8(canonical(item.original).encode()),
+        )
+        for item in items[::5]
+    ]
     with store.transaction(batch_id=batch.id) as tx:
         ids = tx.add_records(items)
     assert list(ids) == list(range(fx.record.id + 1, fx.record.id + 1 + len(items)))
@@ -223,6 +232,10 @@ def test_the_batch_path_equals_the_single_path(store: Store) -> None:
         assert event.batch_id == batch.id
         assert canonical(event.payload) == _stored_payload(store, event.seq)
         assert event.payload.get("original") == item.original
+    if store.engine.dialect.name == "sqlite":  # stored as text, never as a blob of its bytes
+        with store.engine.connect() as conn:
+            kinds = conn.exec_driver_sql("SELECT DISTINCT typeof(payload) FROM events").all()
+        assert kinds == [("text",)]
     closed = store.close_batch(batch.id, counts={"read": 28, "accepted": 28})
     assert (closed.status, closed.counts) == ("committed", {"accepted": 28, "read": 28})
     assert closed.finished_at is not None

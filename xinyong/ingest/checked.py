@@ -6,7 +6,9 @@ The JSON is made where the chunk is validated (:meth:`Checked.encode`); the
 row objects are built where it is written (:attr:`Checked.candidates`). When a
 reading worker validates (see :mod:`xinyong.ingest.pipeline`) the encoding
 runs on the worker's core, and the chunk crosses the process boundary as a few
-long lists, several times cheaper to send than ten thousand small objects.
+long lists, several times cheaper to send than ten thousand small objects. The
+JSON travels as UTF-8 bytes, the form in which the writer hashes and stores it,
+so the writer's core never decodes it only to encode it again.
 """
 
 from __future__ import annotations
@@ -53,8 +55,8 @@ class Checked:
     numbers: list[int]
     ops: list[str]
     documents: list[Any]
-    fields: list[str]  #: canonical JSON per good row
-    originals: list[str | None]  #: canonical JSON per good row, None if nothing was changed
+    fields: list[bytes]  #: canonical JSON per good row, UTF-8
+    originals: list[bytes | None]  #: canonical JSON per good row (UTF-8), None if none changed
     decided: list[dt.date | None]
     who: list[Who | None]
     subject_names: list[Any]
@@ -92,12 +94,12 @@ class Checked:
                 raise AssertionError(f"row {numbers[i]} passed without a subject")
             people.append(subject.person is not None)
         texts = _objects(names, columns, good, people, uscc_field)
-        sent: list[str | None] = []
+        sent: list[bytes | None] = []
         for i, person in zip(good, people, strict=True):
             original = originals.get(i)
             if original and person:
                 original.pop(uscc_field or "", None)
-            sent.append(canonical(original) if original else None)
+            sent.append(canonical(original).encode() if original else None)
         return cls(
             rejected, good, numbers, ops, documents, texts, sent, decided, who, subject_names,
             arrived,
@@ -129,9 +131,9 @@ class Checked:
                     numbers[i],
                     ops[i],
                     documents[i],
-                    Encoded(text),
+                    Encoded.from_utf8(text),
                     decided[i],
-                    None if sent is None else Encoded(sent),
+                    None if sent is None else Encoded.from_utf8(sent),
                     who[i],  # type: ignore[arg-type]  # checked in encode()
                     names[i] or "",
                     arrived[i],
@@ -146,8 +148,8 @@ def _objects(
     rows: list[int],
     people: list[bool],
     uscc_field: str | None,
-) -> list[str]:
-    """The canonical JSON object of each of ``rows``, built column by column.
+) -> list[bytes]:
+    """The canonical JSON object of each of ``rows`` as UTF-8, built column by column.
 
     The same text as :func:`~xinyong.ledger.chain.canonical` of the row's
     dictionary of non-null values (a test holds them equal), made without
@@ -177,5 +179,7 @@ def _objects(
             out = [None if person else m for m, person in zip(out, people, strict=True)]
         members.append(out)
     if not members:
-        return ["{}"] * len(rows)
-    return ["{" + ",".join(filter(None, row)) + "}" for row in zip(*members, strict=True)]
+        return [b"{}"] * len(rows)
+    return [
+        ("{" + ",".join(filter(None, row)) + "}").encode() for row in zip(*members, strict=True)
+    ]

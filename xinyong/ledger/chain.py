@@ -11,7 +11,8 @@ every hash with nothing but a JSON library and SHA-256.
 
 Two implementations produce the same text: :func:`event_text` (obvious, used
 by ``verify``) and :class:`Linker` (string templates, used by writers because
-hashing is on the ingest hot path). A test holds them equal.
+hashing is on the ingest hot path; it also takes a payload as its UTF-8 bytes).
+A test holds them equal.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ __all__ = [
     "event_text",
     "instant_text",
     "object_text",
+    "object_utf8",
     "payload_text",
 ]
 
@@ -86,18 +88,43 @@ class Encoded(Mapping[str, Any]):
     worker, on the other core); the writer then stores and hashes the text as
     it is, and only an amendment or a held row ever needs the values. The text
     must be what :func:`canonical` makes of the object (``Encoded.of`` makes it).
+    It may be given as its UTF-8 bytes (:meth:`from_utf8`), which is how the
+    writer hashes and stores it: a chunk's fields then cross from the worker and
+    into the store without being decoded and encoded again on the writer's core.
     """
 
-    __slots__ = ("_value", "text")
+    __slots__ = ("_text", "_utf8", "_value")
 
     def __init__(self, text: str) -> None:
-        self.text = text
+        self._text: str | None = text
+        self._utf8: bytes | None = None
         self._value: dict[str, Any] | None = None
 
     @classmethod
     def of(cls, value: Mapping[str, Any]) -> Encoded:
         """The encoded form of ``value``."""
         return cls(object_text(value))
+
+    @classmethod
+    def from_utf8(cls, data: bytes) -> Encoded:
+        """The object whose canonical text has these UTF-8 bytes."""
+        encoded = cls.__new__(cls)
+        encoded._text, encoded._utf8, encoded._value = None, data, None
+        return encoded
+
+    @property
+    def text(self) -> str:
+        """The canonical JSON text."""
+        if self._text is None:
+            self._text = self._utf8.decode("utf-8")  # type: ignore[union-attr]  # one is set
+        return self._text
+
+    @property
+    def utf8(self) -> bytes:
+        """The canonical JSON text as UTF-8 bytes."""
+        if self._utf8 is None:
+            self._utf8 = self._text.encode("utf-8")  # type: ignore[union-attr]  # one is set
+        return self._utf8
 
     def _values(self) -> dict[str, Any]:
         if self._value is None:
@@ -115,6 +142,8 @@ class Encoded(Mapping[str, Any]):
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Encoded):
+            if self._utf8 is not None and other._utf8 is not None:
+                return self._utf8 == other._utf8
             return self.text == other.text
         return self._values() == other
 
@@ -123,7 +152,9 @@ class Encoded(Mapping[str, Any]):
     def __repr__(self) -> str:
         return f"Encoded({self.text!r})"
 
-    def __reduce__(self) -> tuple[type[Encoded], tuple[str]]:
+    def __reduce__(self) -> tuple[Callable[..., Encoded], tuple[Any]]:
+        if self._utf8 is not None:
+            return Encoded.from_utf8, (self._utf8,)
         return Encoded, (self.text,)
 
 
@@ -132,6 +163,13 @@ def object_text(value: Mapping[str, Any]) -> str:
     if type(value) is Encoded:
         return value.text
     return canonical(value if type(value) is dict else dict(value))
+
+
+def object_utf8(value: Mapping[str, Any]) -> bytes:
+    """:func:`object_text` as UTF-8 bytes, reusing the bytes of an :class:`Encoded` one."""
+    if type(value) is Encoded:
+        return value.utf8
+    return object_text(value).encode("utf-8")
 
 
 def instant_text(value: dt.datetime) -> str:
@@ -212,11 +250,12 @@ class Linker:
         valid_from: str,
         source_id: int | None,
         batch_id: int | None,
-        payload: str,
+        payload: str | bytes,
     ) -> tuple[int, str, str, str]:
         """Chain one event; returns (seq, event_id, prev_hash, hash).
 
-        ``valid_from`` is the ISO date text, ``payload`` the canonical JSON text.
+        ``valid_from`` is the ISO date text, ``payload`` the canonical JSON text
+        or its UTF-8 bytes (hashed as they are, without a copy of the event text).
         """
         if not self._ids:
             self.reserve_ids(64)
@@ -224,12 +263,15 @@ class Linker:
         self.seq += 1
         src = "null" if source_id is None else str(source_id)
         bat = "null" if batch_id is None else str(batch_id)
-        text = (
-            f'[{self.seq},"{event_id}","{entity}",{entity_id},"{type_}","{valid_from}",'
-            f"{self._tail}{src},{bat},{payload}]"
-        )
         prev = self.hash
-        self.hash = _sha256((prev + text).encode("utf-8")).hexdigest()
+        head = (
+            f'{prev}[{self.seq},"{event_id}","{entity}",{entity_id},"{type_}","{valid_from}",'
+            f"{self._tail}{src},{bat},"
+        )
+        digest = _sha256(head.encode("utf-8"))
+        digest.update(payload.encode("utf-8") if isinstance(payload, str) else payload)
+        digest.update(b"]")
+        self.hash = digest.hexdigest()
         return self.seq, event_id, prev, self.hash
 
 

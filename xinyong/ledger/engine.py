@@ -106,15 +106,25 @@ def sqlite_instant(value: dt.datetime) -> str:
 
 def driver_encoders(
     conn: Connection,
-) -> tuple[Callable[[dt.date], Any], Callable[[dt.datetime], Any]]:
-    """(date encoder, instant encoder) for bulk rows on this connection's backend."""
+) -> tuple[Callable[[dt.date], Any], Callable[[dt.datetime], Any], Callable[[bytes], Any]]:
+    """(date, instant, UTF-8 text) encoders for bulk rows on this connection's backend.
+
+    The text encoder takes a text column's value as UTF-8 bytes: SQLite is given
+    the bytes themselves (:func:`insert_rows` casts them to text in the statement,
+    so a long text is never decoded only to be encoded again); PostgreSQL's COPY
+    is given the decoded text.
+    """
     if is_sqlite(conn):
-        return sqlite_date, sqlite_instant
-    return _same, _same
+        return sqlite_date, sqlite_instant, _same
+    return _same, _same, _utf8_text
 
 
 def _same(value: Any) -> Any:
     return value
+
+
+def _utf8_text(value: bytes) -> str:
+    return value.decode("utf-8")
 
 
 def insert_rows(conn: Connection, table: sa.Table, rows: Sequence[Sequence[Any]]) -> None:
@@ -122,13 +132,17 @@ def insert_rows(conn: Connection, table: sa.Table, rows: Sequence[Sequence[Any]]
 
     SQLite gets ``executemany``; PostgreSQL gets ``COPY``, several times faster
     than multi-row INSERTs. Constraint violations surface as
-    :class:`sqlalchemy.exc.IntegrityError` on both.
+    :class:`sqlalchemy.exc.IntegrityError` on both. On SQLite a ``Text``
+    column's value may also be its UTF-8 bytes (see :func:`driver_encoders`):
+    the statement casts it, and text stays text.
     """
     if not rows:
         return
     if is_sqlite(conn):
         names = [c.name for c in table.columns]
-        marks = ",".join("?" * len(names))
+        marks = ",".join(
+            "CAST(? AS TEXT)" if isinstance(c.type, sa.Text) else "?" for c in table.columns
+        )
         # Names come from our own table metadata, never from input.
         sql = f"INSERT INTO {table.name} ({','.join(names)}) VALUES ({marks})"  # noqa: S608
         conn.exec_driver_sql(sql, list(rows))

@@ -16,7 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from xinyong.ledger import rows
-from xinyong.ledger.chain import canonical, json_string, object_text
+from xinyong.ledger.chain import canonical, json_string, object_utf8
 from xinyong.ledger.errors import DuplicateError, NotFoundError
 from xinyong.ledger.model import Entity, Event, EventType, NewRecord, Record, RecordStatus
 from xinyong.ledger.reads import record_row
@@ -55,36 +55,41 @@ class RecordWrites(TransactionBase):
         return ids
 
     def _add_chunk(self, ids: range, chunk: list[NewRecord], batch_id: int | None) -> None:
+        # The event's text is assembled as UTF-8 bytes: the fields usually arrive as
+        # bytes (Encoded.from_utf8), and are hashed and stored without being decoded.
         self._linker.reserve_ids(len(chunk))
         link, encode_date, now, actor = self._linker.link, self._date, self._now_db, self.actor
+        stored = self._utf8
         today = self.today()
-        dates: dict[dt.date, tuple[str, Any]] = {}  # date -> (ISO text, driver value)
-        names: dict[str, str] = {}  # record type -> JSON text
+        dates: dict[dt.date, tuple[str, Any, bytes]] = {}  # date -> (ISO, driver value, bytes)
+        names: dict[str, bytes] = {}  # record type -> JSON text
         new_rows = []
         event_rows = []
         for rid, item in zip(ids, chunk, strict=True):
-            fields = object_text(item.fields)
+            fields = object_utf8(item.fields)
             decided = item.decision_date
             valid_from = item.valid_from or decided or today
             vf = dates.get(valid_from) or dates.setdefault(
-                valid_from, (valid_from.isoformat(), encode_date(valid_from))
+                valid_from, _date_forms(valid_from, encode_date)
             )
             rtype = item.record_type
-            rtype_json = names.get(rtype) or names.setdefault(rtype, json_string(rtype))
+            rtype_json = names.get(rtype) or names.setdefault(rtype, json_string(rtype).encode())
             if decided is None:
-                body = "{"
+                head = b"{"
                 db_decided = None
             else:
                 dd = dates.get(decided) or dates.setdefault(
-                    decided, (decided.isoformat(), encode_date(decided))
+                    decided, _date_forms(decided, encode_date)
                 )
-                body = f'{{"decision_date":"{dd[0]}",'
+                head = b'{"decision_date":"%s",' % dd[2]
                 db_decided = dd[1]
-            original = "" if item.original is None else f'"original":{object_text(item.original)},'
-            body = (
-                f'{body}"document_no":{json_string(item.document_no)},"fields":{fields},'
-                f'{original}"record_type":{rtype_json},"subject_id":{item.subject_id:d}}}'
+            original = (
+                b"" if item.original is None else b'"original":%s,' % object_utf8(item.original)
             )
+            body = b'%s"document_no":%s,"fields":%s,%s"record_type":%s,"subject_id":%d}' % (
+                head, json_string(item.document_no).encode(), fields, original, rtype_json,
+                item.subject_id,
+            )  # fmt: skip
             src = item.source_id
             seq, event_id, prev, digest = link(_RECORD, rid, _ASSERTED, vf[0], src, batch_id, body)
             new_rows.append(
@@ -92,8 +97,8 @@ class RecordWrites(TransactionBase):
                  None, vf[1], vf[1], 1, seq, now)
             )  # fmt: skip
             event_rows.append(
-                (seq, event_id, _RECORD, rid, _ASSERTED, vf[1], now, actor, src, batch_id, body,
-                 prev, digest)
+                (seq, event_id, _RECORD, rid, _ASSERTED, vf[1], now, actor, src, batch_id,
+                 stored(body), prev, digest)
             )  # fmt: skip
         self._events.extend(event_rows)
         self._buffer_records(new_rows)
@@ -292,3 +297,9 @@ class RecordWrites(TransactionBase):
         found = self._conn.execute(sa.select(table.c.id).where(table.c.id == id_)).first()
         if found is None:
             raise NotFoundError(f"no {what} {id_}")
+
+
+def _date_forms(day: dt.date, encode: Any) -> tuple[str, Any, bytes]:
+    """A date as ISO text, as the driver stores it, and as the ISO text's bytes."""
+    iso = day.isoformat()
+    return iso, encode(day), iso.encode()

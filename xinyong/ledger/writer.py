@@ -65,7 +65,7 @@ class TransactionBase:
         self._clock = clock
         self._head = head
         self._linker = Linker(head.seq, head.hash, now, actor)
-        self._date, instant = driver_encoders(conn)
+        self._date, instant, self._utf8 = driver_encoders(conn)
         self._now_db = instant(now)
         self._events: list[tuple[Any, ...]] = []
         self._records: list[tuple[Any, ...]] = []
