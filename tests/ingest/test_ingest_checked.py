@@ -7,6 +7,7 @@ byte, or the same record would hash differently depending on how it arrived.
 
 from __future__ import annotations
 
+import pickle
 from typing import Any
 
 from hypothesis import given
@@ -88,3 +89,17 @@ def test_a_persons_number_never_stays_in_the_record_or_in_the_values_as_sent() -
     checked = encoded([USCC, "note"], rows, [True, False], originals)
     assert checked.fields == [b'{"note":"x"}', b'{"note":"y","uscc":"91110108MA01234567"}']
     assert checked.originals == [b'{"note":"x "}', b'{"uscc":"91110108ma01234567"}']
+
+
+def test_a_chunk_crosses_to_the_writer_whole() -> None:
+    """Pickled as the reading worker sends it, a chunk builds the same records."""
+    rows = [["91110108MA01234567", "x"], ["110101199003074514", "y"], ["91110108MA01234567", "z"]]
+    checked = encoded([USCC, "note"], rows, [False, True, False], {1: {"note": " y"}})
+    checked.who.append(None)  # a rejected row has no subject
+    received = pickle.loads(pickle.dumps(checked, protocol=pickle.HIGHEST_PROTOCOL))
+    assert received.who == checked.who
+    assert [type(w) for w in received.who] == [Who, Who, Who, type(None)]
+    assert received.who[0] is received.who[2]  # one object per subject, as they were sent
+    assert [
+        (c.number, c.document_no, c.fields.text, c.who, c.original) for c in received.candidates
+    ] == [(c.number, c.document_no, c.fields.text, c.who, c.original) for c in checked.candidates]

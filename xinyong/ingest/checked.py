@@ -108,11 +108,24 @@ class Checked:
     def __getstate__(self) -> dict[str, Any]:
         state = {k: getattr(self, k) for k in self.__dataclass_fields__}
         state["_built"] = None  # never send the rows themselves
+        # Plain tuples: pickle writes those in C, a named tuple through Python calls.
+        state["who"] = [None if w is None else tuple(w) for w in self.who]
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         for key, value in state.items():
             setattr(self, key, value)
+        made: dict[tuple[Any, ...], Who] = {}  # one object per subject, as validation made them
+        who: list[Who | None] = []
+        for sent in state["who"]:
+            if sent is None:
+                who.append(None)
+                continue
+            subject = made.get(sent)
+            if subject is None:
+                subject = made[sent] = Who(*sent)
+            who.append(subject)
+        self.who = who
 
     @property
     def candidates(self) -> list[Candidate]:
