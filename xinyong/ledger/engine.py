@@ -46,11 +46,11 @@ def create_store_engine(url: str) -> Engine:
 PAGE_SIZE = 16_384
 
 #: Most memory (KiB) each SQLite connection may keep as its page cache; SQLite's
-#: default is 2,000. A write touches a leaf of every index at a place its key
+#: default is 2,000 KiB. A write touches a leaf of every index at a place its key
 #: decides (a subject's records, a record's natural key), so appending a million
-#: records re-read those pages from the file again and again through a cache that
-#: held only its inner pages: the cache below cut the writing process's system
-#: time per record by more than half and a million-row ingestion by a seventh.
+#: records through the default cache re-read those pages from the file again and
+#: again: the cache below cut the writing process's system time per record by more
+#: than half and a million-row ingestion by a seventh.
 #: SQLite allocates the pages as they are read, so a connection that reads little
 #: holds little.
 CACHE_KIB = 65_536
