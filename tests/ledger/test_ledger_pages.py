@@ -54,5 +54,5 @@ def test_a_store_with_small_pages_keeps_them_and_works(
 def test_store_connections_keep_a_large_page_cache(settings: Settings, clock: ManualClock) -> None:
     with open_store(settings, clock, create=True) as store, store.engine.connect() as conn:
         (size,) = conn.exec_driver_sql("PRAGMA cache_size").one()
-    assert CACHE_KIB >= 32_768  # below 32 MiB a million-record load re-reads index pages
+    assert CACHE_KIB >= 32_768  # the smallest size measured to give the whole gain
     assert size == -CACHE_KIB

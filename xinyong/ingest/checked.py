@@ -113,11 +113,12 @@ class Checked:
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
+        sent_who = state.pop("who")
         for key, value in state.items():
             setattr(self, key, value)
         made: dict[tuple[Any, ...], Who] = {}  # one object per subject, as validation made them
         who: list[Who | None] = []
-        for sent in state["who"]:
+        for sent in sent_who:
             if sent is None:
                 who.append(None)
                 continue
